@@ -1,0 +1,118 @@
+#include "app/Service.h"
+
+#include "config/ConfigLoader.h"
+#include "http/RequestHandlerFactory.h"
+#include "http/Routes.h"
+#include "store/TenantRepository.h"
+#include "util/Digest.h"
+#include "util/SecretMasker.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+namespace switchboard::app {
+namespace {
+
+void registerSecrets(const config::AppConfig& config) {
+    for (const auto& secret : config.secrets) util::SecretMasker::instance().add(secret);
+}
+
+}  // namespace
+
+std::string Service::checkConfig(const std::string& path) {
+    config::AppConfig config = config::loadConfigFile(path);
+    plugin::PluginRegistry registry;
+    registry.loadDirectory(config.pluginDirectory);
+    plugin::ProviderSet providers(config, registry);
+    registerSecrets(config);
+    std::string summary = path + ": OK (plugins:";
+    for (const auto& name : registry.names()) summary += " " + name;
+    summary += "; providers:";
+    for (const auto& [id, p] : providers.all()) summary += " " + id + "[" + p.config.transport + "]";
+    summary += "; routes: " + std::to_string(config.routes.size()) + "; tenants: " +
+               std::to_string(config.tenants.size()) + ")";
+    return summary;
+}
+
+Service::Service(config::AppConfig config) : config_(std::move(config)) {
+    registerSecrets(config_);
+    auto& log = Poco::Logger::get("switchboard");
+    registry_.loadDirectory(config_.pluginDirectory);
+    providers_ = std::make_unique<plugin::ProviderSet>(config_, registry_);
+    registerSecrets(config_);  // now including the schema-declared provider secrets
+    for (const auto& name : registry_.names()) {
+        const auto* library = registry_.find(name);
+        log.information("plugin %s %s loaded from %s", name, library->version(), library->path());
+    }
+
+    db_ = store::Database::openSqlite(config_.storage.sqlitePath, config_.storage.poolSize);
+    int applied = db_->migrate();
+    log.information("store: sqlite %s (%d migrations applied)", config_.storage.sqlitePath, applied);
+    bootstrapTenants();
+
+    dispatcher_ = std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch, clock_);
+    sends_ = std::make_unique<messaging::SendService>(*db_, *providers_, clock_, [this] { dispatcher_->wake(); });
+    webhooks_ = std::make_unique<messaging::WebhookService>(*db_, *providers_, clock_);
+    context_ = std::make_unique<http::ServiceContext>(
+        http::ServiceContext{config_, *db_, *providers_, *sends_, *webhooks_, clock_});
+    auth_ = std::make_unique<http::Authenticator>(*db_, config_.adminApiKey);
+    http::addHealthRoutes(router_, *context_);
+    http::addMessagingRoutes(router_, *context_, *auth_);
+    http::addAdminRoutes(router_, *context_, *auth_);
+    http::addWebhookRoutes(router_, *context_);
+}
+
+Service::~Service() { stop(); }
+
+void Service::bootstrapTenants() {
+    store::TenantRepository tenants(*db_);
+    const auto now = clock_.nowMs();
+    for (const auto& t : config_.tenants) {
+        std::vector<std::string> hashes;
+        for (const auto& key : t.apiKeys) hashes.push_back(util::sha256Hex(key));
+        tenants.bootstrap({t.id, t.name, t.businessName, t.defaultProvider, false}, t.numbers, hashes, now);
+    }
+}
+
+void Service::start() {
+    if (started_) return;
+    const auto& s = config_.server;
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(s.bind, static_cast<Poco::UInt16>(s.port)), true);
+    socket.listen(s.maxQueued);
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(s.threads);
+    params->setMaxQueued(s.maxQueued);
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(s.keepAliveTimeoutS, 0));
+    params->setTimeout(Poco::Timespan(s.requestTimeoutS, 0));
+    params->setServerName("switchboard");
+    // An explicit pool: the default one is capped at 16 threads and shared (TOOLCHAIN.md).
+    threads_ = std::make_unique<Poco::ThreadPool>(2, s.threads, 60);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(
+        new http::RequestHandlerFactory(router_, s.maxBodyBytes), *threads_, socket, params);
+    server_->start();
+    dispatcher_->start();
+    started_ = true;
+    std::string providers;
+    for (const auto& [id, p] : providers_->all()) providers += " " + id + "[" + p.config.transport + "]";
+    Poco::Logger::get("switchboard")
+        .information("listening on %s:%d (providers:%s)", s.bind, port(), providers);
+}
+
+void Service::stop() {
+    if (!started_) return;
+    started_ = false;
+    auto& log = Poco::Logger::get("switchboard");
+    log.information("stopping: no new connections; finishing in-flight requests and dispatches");
+    server_->stopAll(false);
+    threads_->joinAll();
+    dispatcher_->stop();
+    log.information("stopped");
+}
+
+int Service::port() const { return server_ ? server_->port() : config_.server.port; }
+
+}  // namespace switchboard::app

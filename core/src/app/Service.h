@@ -1,0 +1,65 @@
+#pragma once
+
+#include "config/AppConfig.h"
+#include "http/Authenticator.h"
+#include "http/Router.h"
+#include "http/ServiceContext.h"
+#include "messaging/OutboxDispatcher.h"
+#include "messaging/SendService.h"
+#include "messaging/WebhookService.h"
+#include "plugin/PluginRegistry.h"
+#include "plugin/ProviderSet.h"
+#include "store/Database.h"
+#include "util/Clock.h"
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+
+namespace switchboard::app {
+
+/// The whole running service, wired from a configuration: plugins loaded and checked,
+/// provider instances created, store opened and migrated, tenants bootstrapped, HTTP server
+/// and outbox dispatcher ready. Construction does every check that can fail, so a bad
+/// configuration fails before a port is bound.
+class Service {
+public:
+    /// Throws config::ConfigError, plugin::PluginLoadError, store::StoreUnavailable or
+    /// std::runtime_error (a plugin refusing its instance config), each naming the culprit.
+    explicit Service(config::AppConfig config);
+    ~Service();
+
+    /// Validates `path` as a full start-up would (YAML, plugins, schemas, instances) without
+    /// opening the store or binding a port. Returns a one-line summary; throws like the
+    /// constructor.
+    static std::string checkConfig(const std::string& path);
+
+    /// Binds the listener and starts the dispatcher.
+    void start();
+    /// Stops accepting, finishes in-flight requests and dispatch attempts. Idempotent.
+    void stop();
+
+    int port() const;
+    const config::AppConfig& config() const { return config_; }
+
+private:
+    void bootstrapTenants();
+
+    config::AppConfig config_;
+    util::SystemClock clock_;
+    plugin::PluginRegistry registry_;
+    std::unique_ptr<plugin::ProviderSet> providers_;
+    std::unique_ptr<store::Database> db_;
+    std::unique_ptr<messaging::OutboxDispatcher> dispatcher_;
+    std::unique_ptr<messaging::SendService> sends_;
+    std::unique_ptr<messaging::WebhookService> webhooks_;
+    std::unique_ptr<http::ServiceContext> context_;
+    std::unique_ptr<http::Authenticator> auth_;
+    http::Router router_;
+    std::unique_ptr<Poco::ThreadPool> threads_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    bool started_ = false;
+};
+
+}  // namespace switchboard::app

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+namespace switchboard::config {
+
+/// Resolves secret references in a YAML string value:
+///   "${NAME}" anywhere in the text → the environment variable NAME (error if unset);
+///   a value starting with "file:" → the file's contents with one trailing newline removed
+///   (relative paths are taken from `baseDir`, the config file's directory).
+/// Anything else is returned unchanged. Throws ConfigError naming `keyPath` and the variable
+/// or file — never the resolved value.
+std::string resolveReferences(const std::string& value, const std::string& keyPath,
+                              const std::string& baseDir);
+
+}  // namespace switchboard::config

@@ -1,0 +1,112 @@
+#include "http/Exchange.h"
+
+#include "util/JsonText.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
+
+#include <charconv>
+
+namespace switchboard::http {
+
+Exchange::Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                   std::size_t maxBodyBytes)
+    : request_(request), response_(response), maxBodyBytes_(maxBodyBytes) {
+    const std::string& uri = request_.getURI();
+    auto q = uri.find('?');
+    path_ = uri.substr(0, q);
+    query_ = q == std::string::npos ? std::string() : uri.substr(q + 1);
+}
+
+std::string Exchange::remoteAddr() const { return request_.clientAddress().host().toString(); }
+
+const std::string& Exchange::body() {
+    if (body_) return *body_;
+    if (request_.hasContentLength() && request_.getContentLength64() > static_cast<Poco::Int64>(maxBodyBytes_))
+        throw ApiError(413, "body_too_large", "request body exceeds " + std::to_string(maxBodyBytes_) + " bytes");
+    std::string data;
+    std::istream& in = request_.stream();
+    char buffer[8192];
+    while (in) {
+        in.read(buffer, sizeof(buffer));
+        data.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (data.size() > maxBodyBytes_)
+            throw ApiError(413, "body_too_large", "request body exceeds " + std::to_string(maxBodyBytes_) + " bytes");
+    }
+    body_ = std::move(data);
+    return *body_;
+}
+
+Poco::JSON::Object::Ptr Exchange::jsonBody() {
+    std::string type = Poco::toLower(request_.getContentType());
+    if (type.rfind("application/json", 0) != 0)
+        throw ApiError(415, "unsupported_media_type", "Content-Type must be application/json");
+    const std::string& text = body();
+    if (text.empty()) throw ApiError(400, "malformed_json", "request body is empty; a JSON object is required");
+    try {
+        Poco::JSON::Parser parser;
+        Poco::Dynamic::Var parsed = parser.parse(text);
+        if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
+            throw ApiError(400, "malformed_json", "request body must be a JSON object");
+        return parsed.extract<Poco::JSON::Object::Ptr>();
+    } catch (const ApiError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw ApiError(400, "malformed_json", "request body is not valid JSON");
+    }
+}
+
+std::optional<std::string> Exchange::query(const std::string& name) const {
+    if (query_.empty()) return std::nullopt;
+    try {
+        Poco::URI uri("/?" + query_);
+        for (const auto& [key, value] : uri.getQueryParameters()) {
+            if (key == name) return value;
+        }
+    } catch (const Poco::Exception&) {
+        throw ApiError(400, "invalid_parameter", "the query string is malformed");
+    }
+    return std::nullopt;
+}
+
+long long Exchange::queryInt(const std::string& name, long long fallback, long long min, long long max) const {
+    auto text = query(name);
+    if (!text) return fallback;
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max)
+        throw ApiError(400, "invalid_parameter",
+                       "'" + name + "' must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    return value;
+}
+
+std::optional<std::string> Exchange::bearerToken() const {
+    if (!request_.has("Authorization")) return std::nullopt;
+    const std::string& value = request_.get("Authorization");
+    if (value.size() <= 7 || Poco::icompare(value.substr(0, 7), std::string("Bearer ")) != 0) return std::nullopt;
+    return Poco::trim(value.substr(7));
+}
+
+void Exchange::sendText(int status, const std::string& contentType, const std::string& body) {
+    response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response_.setContentType(contentType);
+    response_.setContentLength(static_cast<std::streamsize>(body.size()));
+    response_.set("Cache-Control", "no-store");
+    response_.send() << body;
+    sent_ = true;
+}
+
+void Exchange::sendJson(int status, const Poco::Dynamic::Var& json) {
+    sendText(status, "application/json; charset=utf-8", util::toJson(json));
+}
+
+void Exchange::sendError(int status, const std::string& code, const std::string& message) {
+    Poco::JSON::Object::Ptr error = new Poco::JSON::Object;
+    error->set("code", code);
+    error->set("message", message);
+    Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
+    root->set("error", error);
+    sendJson(status, root);
+}
+
+}  // namespace switchboard::http

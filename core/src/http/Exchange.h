@@ -1,0 +1,61 @@
+#pragma once
+
+#include "http/ApiError.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchboard::http {
+
+/// One request/response pair with the checks every endpoint shares: bounded body reads,
+/// JSON content type and parsing, query parameters, and the JSON/error responses.
+class Exchange {
+public:
+    Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::size_t maxBodyBytes);
+
+    Poco::Net::HTTPServerRequest& request() { return request_; }
+    Poco::Net::HTTPServerResponse& response() { return response_; }
+    const std::string& path() const { return path_; }
+    const std::string& rawQuery() const { return query_; }
+    std::string remoteAddr() const;
+
+    /// The raw body, at most maxBodyBytes. Throws ApiError 413 body_too_large when the
+    /// declared or actual length exceeds it (without reading the excess).
+    const std::string& body();
+
+    /// The body as a JSON object. Throws ApiError 415 unsupported_media_type unless the
+    /// Content-Type is application/json, 400 malformed_json for invalid JSON or a
+    /// non-object, 413 as body().
+    Poco::JSON::Object::Ptr jsonBody();
+
+    /// First value of a query parameter (percent-decoded), or nullopt.
+    std::optional<std::string> query(const std::string& name) const;
+
+    /// Integer query parameter within [min, max]; ApiError 400 invalid_parameter naming it.
+    long long queryInt(const std::string& name, long long fallback, long long min, long long max) const;
+
+    /// The value of "Authorization: Bearer <token>", or nullopt.
+    std::optional<std::string> bearerToken() const;
+
+    void sendJson(int status, const Poco::Dynamic::Var& json);
+    void sendText(int status, const std::string& contentType, const std::string& body);
+    void sendError(int status, const std::string& code, const std::string& message);
+    bool sent() const { return sent_; }
+
+private:
+    Poco::Net::HTTPServerRequest& request_;
+    Poco::Net::HTTPServerResponse& response_;
+    std::size_t maxBodyBytes_;
+    std::string path_;
+    std::string query_;
+    std::optional<std::string> body_;
+    bool sent_ = false;
+};
+
+}  // namespace switchboard::http

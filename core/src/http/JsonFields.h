@@ -1,0 +1,61 @@
+#pragma once
+
+#include "http/ApiError.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace switchboard::http {
+
+/// Strict reader for a JSON request object: each getter checks the type (400 invalid_field
+/// naming the field), required fields must be present (400 missing_field), and finish()
+/// refuses fields the endpoint does not know (400 unknown_field), so a typo never silently
+/// drops a value.
+class JsonFields {
+public:
+    explicit JsonFields(Poco::JSON::Object::Ptr object) : object_(std::move(object)) {}
+
+    std::optional<std::string> optString(const std::string& name) {
+        seen_.insert(name);
+        if (!object_->has(name) || object_->isNull(name)) return std::nullopt;
+        Poco::Dynamic::Var v = object_->get(name);
+        if (!v.isString()) throw ApiError(400, "invalid_field", "'" + name + "' must be a string");
+        return v.convert<std::string>();
+    }
+    std::string string(const std::string& name) {
+        auto v = optString(name);
+        if (!v) throw ApiError(400, "missing_field", "'" + name + "' is required");
+        return *v;
+    }
+    /// An integer id given as a JSON integer or a string of digits.
+    std::optional<std::int64_t> optId(const std::string& name) {
+        seen_.insert(name);
+        if (!object_->has(name) || object_->isNull(name)) return std::nullopt;
+        Poco::Dynamic::Var v = object_->get(name);
+        try {
+            if (v.isInteger()) return v.convert<Poco::Int64>();
+            if (v.isString()) {
+                std::string s = v.convert<std::string>();
+                if (!s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos)
+                    return std::stoll(s);
+            }
+        } catch (const std::exception&) {
+        }
+        throw ApiError(400, "invalid_field", "'" + name + "' must be a message id (integer)");
+    }
+    void finish() const {
+        for (const auto& [name, value] : *object_) {
+            if (!seen_.count(name)) throw ApiError(400, "unknown_field", "unknown field '" + name + "'");
+        }
+    }
+
+private:
+    Poco::JSON::Object::Ptr object_;
+    std::set<std::string> seen_;
+};
+
+}  // namespace switchboard::http

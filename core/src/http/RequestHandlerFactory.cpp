@@ -1,0 +1,63 @@
+#include "http/RequestHandlerFactory.h"
+
+#include "store/Database.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+namespace switchboard::http {
+namespace {
+
+class RoutingHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    RoutingHandler(const Router& router, std::size_t maxBodyBytes) : router_(router), maxBodyBytes_(maxBodyBytes) {}
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+        Exchange exchange(request, response, maxBodyBytes_);
+        auto& log = Poco::Logger::get("http");
+        try {
+            std::string id;
+            router_.dispatch(exchange, id);
+        } catch (const ApiError& e) {
+            // An oversized or unread body would be parsed as the next request on this
+            // connection: close it instead.
+            if (e.status() == 413) response.setKeepAlive(false);
+            reply(exchange, e.status(), e.code(), e.what());
+        } catch (const store::StoreUnavailable& e) {
+            log.error("%s %s: %s", request.getMethod(), exchange.path(), std::string(e.what()));
+            response.set("Retry-After", "5");
+            reply(exchange, 503, "service_unavailable", "storage is temporarily unavailable; retry later");
+        } catch (const std::exception& e) {
+            log.error("%s %s: unexpected error: %s", request.getMethod(), exchange.path(), std::string(e.what()));
+            reply(exchange, 500, "internal_error", "internal error");
+        } catch (...) {
+            log.error("%s %s: unexpected non-standard exception", request.getMethod(), exchange.path());
+            reply(exchange, 500, "internal_error", "internal error");
+        }
+        if (log.debug())
+            log.debug("%s %s -> %d", request.getMethod(), exchange.path(), static_cast<int>(response.getStatus()));
+    }
+
+private:
+    static void reply(Exchange& exchange, int status, const std::string& code, const std::string& message) {
+        if (exchange.sent()) return;  // the response is already on the wire; nothing more to say
+        try {
+            exchange.sendError(status, code, message);
+        } catch (const std::exception&) {
+            // The client went away; nothing to answer.
+        }
+    }
+
+    const Router& router_;
+    std::size_t maxBodyBytes_;
+};
+
+}  // namespace
+
+Poco::Net::HTTPRequestHandler* RequestHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
+    return new RoutingHandler(router_, maxBodyBytes_);
+}
+
+}  // namespace switchboard::http

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "http/Authenticator.h"
+#include "http/Router.h"
+#include "http/ServiceContext.h"
+
+namespace switchboard::http {
+
+/// Tenant API: POST /api/sms/send, POST /api/sms/reply, GET /api/messages,
+/// GET /api/messages/{id}, GET /api/contacts.
+void addMessagingRoutes(Router& router, ServiceContext& context, const Authenticator& auth);
+
+/// Admin API (admin key): webhook events and last event, dry-run records, modem routes.
+void addAdminRoutes(Router& router, ServiceContext& context, const Authenticator& auth);
+
+/// Provider webhooks on the paths YAML declares (`routes:`).
+void addWebhookRoutes(Router& router, ServiceContext& context);
+
+/// GET /healthz (process up) and GET /readyz (database reachable).
+void addHealthRoutes(Router& router, ServiceContext& context);
+
+}  // namespace switchboard::http

@@ -1,0 +1,26 @@
+#include "http/Routes.h"
+
+#include <Poco/String.h>
+
+namespace switchboard::http {
+
+void addWebhookRoutes(Router& router, ServiceContext& ctx) {
+    for (const auto& route : ctx.config.routes) {
+        router.add("POST", route.path, [&ctx, &route](Exchange& ex) {
+            plugin::WebhookRequest request;
+            request.method = ex.request().getMethod();
+            request.path = ex.path();
+            request.query = ex.rawQuery();
+            for (const auto& [name, value] : ex.request()) request.headers.emplace_back(Poco::toLower(name), value);
+            request.body = ex.body();
+            request.remoteAddr = ex.remoteAddr();
+            std::string base = ctx.config.server.publicBaseUrl;
+            if (base.empty()) base = "http://" + ex.request().getHost();
+            request.publicUrl = base + ex.request().getURI();
+            messaging::WebhookReply reply = ctx.webhooks.handle(route, request);
+            ex.sendText(reply.status, reply.contentType, reply.body);
+        });
+    }
+}
+
+}  // namespace switchboard::http

@@ -1,0 +1,230 @@
+#include "messaging/OutboxDispatcher.h"
+
+#include "store/DryRunRepository.h"
+#include "store/MessageRepository.h"
+#include "util/JsonText.h"
+#include "util/SecretMasker.h"
+
+#include <Poco/Environment.h>
+#include <Poco/Logger.h>
+#include <Poco/Process.h>
+#include <Poco/String.h>
+
+namespace switchboard::messaging {
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("dispatch"); }
+
+std::string messageJson(const store::Message& m) {
+    Poco::JSON::Object o;
+    o.set("message_id", std::to_string(m.id));
+    o.set("to", m.toNumber);
+    o.set("from", m.fromNumber.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(m.fromNumber));
+    o.set("text", m.body);
+    o.set("kind", m.kind.empty() ? std::string("initial") : m.kind);
+    if (m.kind == "reply" && !m.replyContextJson.empty() && m.replyContextJson != "{}") {
+        o.set("reply_context", util::parseObject(m.replyContextJson));
+    } else {
+        o.set("reply_context", Poco::Dynamic::Var());
+    }
+    o.set("status_callback_url", Poco::Dynamic::Var());
+    return util::toJson(o);
+}
+
+OutgoingRequest requestOf(const std::string& json) {
+    auto o = util::parseObject(json);
+    OutgoingRequest r;
+    r.method = o->optValue<std::string>("method", "POST");
+    r.url = o->getValue<std::string>("url");
+    r.body = o->optValue<std::string>("body", "");
+    if (auto headers = o->getObject("headers")) {
+        for (const auto& [name, value] : *headers) r.headers.emplace_back(name, value.convert<std::string>());
+    }
+    return r;
+}
+
+bool sensitiveHeader(const std::string& name) {
+    std::string n = Poco::toLower(name);
+    return n == "authorization" || n == "proxy-authorization" || n.find("token") != std::string::npos ||
+           n.find("secret") != std::string::npos || n.find("key") != std::string::npos ||
+           n.find("signature") != std::string::npos;
+}
+
+// Headers as recorded in the dry-run sink: credentials masked but the auth scheme kept, so
+// an operator can still see that e.g. "Bearer" auth would have been sent.
+std::string maskedHeadersJson(const OutgoingRequest& r) {
+    Poco::JSON::Object headers(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [name, value] : r.headers) {
+        if (sensitiveHeader(name)) {
+            auto space = value.find(' ');
+            headers.set(name, space == std::string::npos ? std::string("****") : value.substr(0, space) + " ****");
+        } else {
+            headers.set(name, util::SecretMasker::instance().mask(value));
+        }
+    }
+    return util::toJson(headers);
+}
+
+}  // namespace
+
+OutboxDispatcher::OutboxDispatcher(store::Database& db, const plugin::ProviderSet& providers,
+                                   const config::DispatchConfig& config, const util::Clock& clock)
+    : db_(db),
+      providers_(providers),
+      config_(config),
+      clock_(clock),
+      http_(config.connectTimeoutMs, config.readTimeoutMs),
+      retry_(config.maxAttempts, config.backoffInitialMs, config.backoffJitter),
+      owner_(Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id())) {}
+
+OutboxDispatcher::~OutboxDispatcher() { stop(); }
+
+void OutboxDispatcher::start() {
+    if (running_.exchange(true)) return;
+    for (int i = 0; i < config_.workers; ++i) workers_.emplace_back([this, i] { workerLoop(i); });
+}
+
+void OutboxDispatcher::stop() {
+    if (!running_.exchange(false)) return;
+    wakeup_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+}
+
+void OutboxDispatcher::wake() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        pendingWake_ = true;
+    }
+    wakeup_.notify_one();
+}
+
+bool OutboxDispatcher::runOnce() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    const auto now = clock_.nowMs();
+    auto claimed = store::MessageRepository(db_).claimDue(owner_, now, now + config_.leaseSeconds * 1000LL, 1);
+    if (claimed.empty()) return false;
+    process(claimed.front(), rng);
+    return true;
+}
+
+void OutboxDispatcher::workerLoop(int index) {
+    std::mt19937_64 rng{std::random_device{}() + static_cast<unsigned>(index)};
+    while (running_) {
+        bool worked = false;
+        try {
+            const auto now = clock_.nowMs();
+            auto claimed = store::MessageRepository(db_).claimDue(owner_, now, now + config_.leaseSeconds * 1000LL, 1);
+            for (const auto& m : claimed) process(m, rng);
+            worked = !claimed.empty();
+        } catch (const std::exception& e) {
+            // The database may be briefly unavailable; the lease makes any claimed message
+            // come back, so log and keep polling.
+            logger().error("outbox worker %d: %s", index, std::string(e.what()));
+        }
+        if (worked) continue;
+        std::unique_lock<std::mutex> lock(mutex_);
+        wakeup_.wait_for(lock, std::chrono::milliseconds(config_.pollIntervalMs),
+                         [this] { return pendingWake_ || !running_; });
+        pendingWake_ = false;
+    }
+}
+
+void OutboxDispatcher::retryOrFail(const store::Message& m, int attempts, const std::string& code,
+                                   const std::string& detail, std::int64_t retryAfterMs, std::mt19937_64& rng) {
+    store::MessageRepository repo(db_);
+    const auto now = clock_.nowMs();
+    if (retry_.mayRetry(attempts)) {
+        auto delay = retry_.delayMs(attempts, retryAfterMs, rng);
+        repo.scheduleRetry(m.id, attempts, now + delay, code, detail, now);
+        logger().warning("dispatch message=%s provider=%s attempt=%d outcome=%s next_in_ms=%s detail=%s",
+                         std::to_string(m.id), m.providerInstance, attempts, code, std::to_string(delay), detail);
+    } else {
+        repo.markFailed(m.id, attempts, "retries_exhausted", code + ": " + detail, now);
+        logger().error("dispatch message=%s provider=%s attempt=%d outcome=FAILED reason=retries_exhausted last=%s",
+                       std::to_string(m.id), m.providerInstance, attempts, code + ": " + detail);
+    }
+}
+
+void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
+    store::MessageRepository repo(db_);
+    const int attempts = m.attempts + 1;
+    const plugin::Provider* provider = providers_.find(m.providerInstance);
+    if (provider == nullptr) {
+        repo.markFailed(m.id, attempts, "provider_unavailable", "provider instance '" + m.providerInstance + "' is not configured",
+                        clock_.nowMs());
+        logger().error("dispatch message=%s provider=%s outcome=FAILED reason=provider_unavailable",
+                       std::to_string(m.id), m.providerInstance);
+        return;
+    }
+
+    auto built = provider->instance->buildSend(messageJson(m));
+    OutgoingRequest request;
+    try {
+        if (!built.ok()) throw std::runtime_error(built.output);
+        request = requestOf(built.output);
+    } catch (const std::exception& e) {
+        repo.markFailed(m.id, attempts, "invalid_provider_request", e.what(), clock_.nowMs());
+        logger().error("dispatch message=%s provider=%s outcome=FAILED reason=invalid_provider_request detail=%s",
+                       std::to_string(m.id), m.providerInstance, std::string(e.what()));
+        return;
+    }
+
+    if (provider->dryRun()) {
+        store::DryRunRecord record{0,           m.id,       m.tenantId.value_or(""),
+                                   m.providerInstance, request.method, util::SecretMasker::instance().mask(request.url),
+                                   maskedHeadersJson(request), util::SecretMasker::instance().mask(request.body),
+                                   clock_.nowMs()};
+        db_.write([&](Poco::Data::Session& s) {
+            store::DryRunRepository::insert(s, record);
+            store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id), attempts, record.createdAt);
+        });
+        logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s body=%s",
+                             std::to_string(m.id), m.providerInstance, attempts, request.method, record.url,
+                             record.body);
+        return;
+    }
+
+    ProviderExchange exchange = http_.execute(request);
+    if (!exchange.delivered) {
+        retryOrFail(m, attempts, "provider_unreachable", exchange.error, 0, rng);
+        return;
+    }
+    auto classified = provider->instance->parseSendResponse(exchange.status, exchange.headers, exchange.body);
+    std::string outcome, providerRef, errorCode, errorMessage;
+    std::int64_t retryAfterMs = 0;
+    try {
+        if (!classified.ok()) throw std::runtime_error(classified.output);
+        auto o = util::parseObject(classified.output);
+        outcome = o->optValue<std::string>("outcome", "");
+        providerRef = o->optValue<std::string>("provider_ref", "");
+        errorCode = o->optValue<std::string>("error_code", "");
+        errorMessage = o->optValue<std::string>("error_message", "");
+        retryAfterMs = o->optValue<Poco::Int64>("retry_after_s", 0) * 1000;
+    } catch (const std::exception& e) {
+        // The provider answered but we cannot tell how: retrying could send twice, so stop.
+        repo.markFailed(m.id, attempts, "provider_response_unreadable",
+                        "HTTP " + std::to_string(exchange.status) + ": " + e.what(), clock_.nowMs());
+        logger().error("dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED reason=unreadable_response",
+                       std::to_string(m.id), m.providerInstance, attempts, exchange.status);
+        return;
+    }
+    const std::string detail = "HTTP " + std::to_string(exchange.status) + (errorCode.empty() ? "" : " " + errorCode) +
+                               (errorMessage.empty() ? "" : ": " + errorMessage);
+    if (outcome == "ACCEPTED") {
+        repo.markSent(m.id, providerRef, attempts, clock_.nowMs());
+        logger().information("dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s elapsed_ms=%s",
+                             std::to_string(m.id), m.providerInstance, attempts, exchange.status, providerRef,
+                             std::to_string(exchange.elapsedMs));
+    } else if (outcome == "REJECTED") {
+        repo.markFailed(m.id, attempts, "provider_rejected", detail, clock_.nowMs());
+        logger().warning("dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED detail=%s",
+                         std::to_string(m.id), m.providerInstance, attempts, exchange.status, detail);
+    } else if (outcome == "THROTTLED") {
+        retryOrFail(m, attempts, "provider_throttled", detail, retryAfterMs, rng);
+    } else {
+        retryOrFail(m, attempts, "provider_retry", detail, retryAfterMs, rng);
+    }
+}
+
+}  // namespace switchboard::messaging

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "plugin/ProviderSet.h"
+#include "store/Database.h"
+#include "store/Records.h"
+#include "util/Clock.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace switchboard::messaging {
+
+/// POST /api/sms/send body, already type-checked by the HTTP layer.
+struct SendRequest {
+    std::string to;                   ///< E.164 recipient
+    std::string text;                 ///< UTF-8 message body
+    std::optional<std::string> from;  ///< E.164 sender; nullopt = provider default
+};
+
+/// POST /api/sms/reply body: exactly one of inboundMessageId / conversationKey.
+struct ReplyRequest {
+    std::optional<std::int64_t> inboundMessageId;
+    std::optional<std::string> conversationKey;  ///< the contact's phone, E.164
+    std::string text;
+};
+
+/// Validates, stores (status QUEUED, in one transaction with the contact capture and the
+/// audit entry) and wakes the dispatcher. Never talks to a provider itself.
+class SendService {
+public:
+    /// Longest accepted body in Unicode code points (10 concatenated UCS-2 segments).
+    static constexpr std::size_t kMaxTextChars = 670;
+
+    SendService(store::Database& db, const plugin::ProviderSet& providers, const util::Clock& clock,
+                std::function<void()> onQueued);
+
+    /// An initial send from `tenant`'s default provider. Throws http::ApiError 400
+    /// (invalid_phone, invalid_message) or 503 (store unavailable, via StoreUnavailable).
+    store::Message send(const store::Tenant& tenant, const SendRequest& request);
+
+    /// A reply through the provider and reply context of the inbound message it answers.
+    /// Missing context never blocks: the message goes out as a plain send and carries a
+    /// warning. Throws http::ApiError 400 (invalid input) or 404 (inbound_not_found).
+    store::Message reply(const store::Tenant& tenant, const ReplyRequest& request);
+
+private:
+    store::Message enqueue(const store::Tenant& tenant, store::Message message, const std::string& action);
+    void validateText(const std::string& text) const;
+
+    store::Database& db_;
+    const plugin::ProviderSet& providers_;
+    const util::Clock& clock_;
+    std::function<void()> onQueued_;
+};
+
+}  // namespace switchboard::messaging

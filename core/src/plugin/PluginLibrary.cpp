@@ -1,0 +1,110 @@
+#include "plugin/PluginLibrary.h"
+
+#include "plugin/HostApi.h"
+#include "plugin/PluginLoadError.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstddef>
+#include <regex>
+
+namespace switchboard::plugin {
+namespace {
+
+// Size a descriptor/hook table must have for every field this host reads.
+constexpr size_t kDescriptorV1Size = offsetof(sb_plugin_descriptor, hooks) + sizeof(void*);
+constexpr size_t kHooksV1Size = offsetof(sb_plugin_hooks, webhook_response) + sizeof(void*);
+
+std::string versionText(uint32_t version) {
+    return std::to_string(SB_ABI_MAJOR(version)) + "." + std::to_string(SB_ABI_MINOR(version));
+}
+
+void requireJsonObject(const std::string& path, const char* what, const char* text) {
+    if (text == nullptr) throw PluginLoadError(path, std::string(what) + " is missing");
+    try {
+        Poco::JSON::Parser parser;
+        if (!parser.parse(text).extract<Poco::JSON::Object::Ptr>())
+            throw PluginLoadError(path, std::string(what) + " is not a JSON object");
+    } catch (const PluginLoadError&) {
+        throw;
+    } catch (const Poco::Exception& e) {
+        throw PluginLoadError(path, std::string(what) + " is not valid JSON: " + e.displayText());
+    } catch (const std::exception& e) {
+        throw PluginLoadError(path, std::string(what) + " is not a JSON object: " + e.what());
+    }
+}
+
+void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
+    if (d == nullptr) throw PluginLoadError(path, "sb_plugin_entry refused this host (returned NULL)");
+    if (d->struct_size < kDescriptorV1Size)
+        throw PluginLoadError(path, "descriptor struct_size " + std::to_string(d->struct_size) +
+                                        " is smaller than ABI 1.0 requires (" +
+                                        std::to_string(kDescriptorV1Size) + ")");
+    if (SB_ABI_MAJOR(d->abi_version) != SB_ABI_VERSION_MAJOR)
+        throw PluginLoadError(path, "built for plugin ABI " + versionText(d->abi_version) +
+                                        ", host speaks " + versionText(SB_ABI_VERSION) +
+                                        " (major versions differ)");
+    if (SB_ABI_MINOR(d->abi_version) > SB_ABI_VERSION_MINOR)
+        throw PluginLoadError(path, "built for plugin ABI " + versionText(d->abi_version) +
+                                        ", newer than the host's " + versionText(SB_ABI_VERSION));
+    static const std::regex kName("[a-z0-9_-]{1,64}");
+    if (d->name == nullptr || !std::regex_match(d->name, kName))
+        throw PluginLoadError(path, "plugin name is missing or not [a-z0-9_-]{1,64}");
+    if (d->hooks == nullptr) throw PluginLoadError(path, "hook table is missing");
+    const sb_plugin_hooks& h = *d->hooks;
+    if (h.struct_size < offsetof(sb_plugin_hooks, destroy_instance) + sizeof(void*))
+        throw PluginLoadError(path, "hook table struct_size " + std::to_string(h.struct_size) +
+                                        " is too small");
+    if (h.create_instance == nullptr) throw PluginLoadError(path, "required hook create_instance is missing");
+    if (h.destroy_instance == nullptr) throw PluginLoadError(path, "required hook destroy_instance is missing");
+    if (d->capabilities & SB_CAP_MESSAGING) {
+        if (h.struct_size < kHooksV1Size)
+            throw PluginLoadError(path, "messaging plugin's hook table struct_size " +
+                                            std::to_string(h.struct_size) + " lacks the messaging hooks");
+        const std::pair<const char*, const void*> required[] = {
+            {"detect", reinterpret_cast<const void*>(h.detect)},
+            {"verify", reinterpret_cast<const void*>(h.verify)},
+            {"parse", reinterpret_cast<const void*>(h.parse)},
+            {"build_send", reinterpret_cast<const void*>(h.build_send)},
+            {"parse_send_response", reinterpret_cast<const void*>(h.parse_send_response)},
+            {"webhook_response", reinterpret_cast<const void*>(h.webhook_response)},
+        };
+        for (const auto& [hookName, fn] : required) {
+            if (fn == nullptr)
+                throw PluginLoadError(path, std::string("required messaging hook ") + hookName + " is missing");
+        }
+    }
+    requireJsonObject(path, "config schema", d->config_schema_json);
+    requireJsonObject(path, "default status table", d->default_status_table_json);
+}
+
+}  // namespace
+
+std::unique_ptr<PluginLibrary> PluginLibrary::load(const std::string& path) {
+    auto library = std::make_unique<Poco::SharedLibrary>();
+    try {
+        library->load(path);
+    } catch (const Poco::Exception& e) {
+        // what() says only "Cannot load library"; displayText() carries dlerror()'s cause.
+        throw PluginLoadError(path, "cannot load: " + e.displayText());
+    }
+    if (!library->hasSymbol(SB_PLUGIN_ENTRY_SYMBOL))
+        throw PluginLoadError(path, std::string("does not export ") + SB_PLUGIN_ENTRY_SYMBOL +
+                                        " (not a Switchboard plugin?)");
+    auto entry = reinterpret_cast<sb_plugin_entry_fn>(library->getSymbol(SB_PLUGIN_ENTRY_SYMBOL));
+    const sb_plugin_descriptor* descriptor = entry(SB_ABI_VERSION, hostApi());
+    checkDescriptor(path, descriptor);
+    return std::unique_ptr<PluginLibrary>(new PluginLibrary(path, std::move(library), descriptor));
+}
+
+PluginLibrary::PluginLibrary(std::string path, std::unique_ptr<Poco::SharedLibrary> library,
+                             const sb_plugin_descriptor* descriptor)
+    : path_(std::move(path)), library_(std::move(library)), descriptor_(descriptor) {}
+
+PluginLibrary::~PluginLibrary() {
+    // Unloading is deliberately skipped: a plugin may have registered atexit handlers or
+    // thread-local destructors (through Poco or libstdc++) that would run after dlclose.
+}
+
+}  // namespace switchboard::plugin

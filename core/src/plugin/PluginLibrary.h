@@ -1,0 +1,42 @@
+#pragma once
+
+#include "switchboard/plugin_abi.h"
+
+#include <Poco/SharedLibrary.h>
+
+#include <memory>
+#include <string>
+
+namespace switchboard::plugin {
+
+/// One loaded plugin library whose descriptor passed every ABI check. Immutable; the
+/// library stays loaded for the object's lifetime.
+class PluginLibrary {
+public:
+    /// Loads `path`, calls sb_plugin_entry and checks the descriptor: ABI major equal and
+    /// minor not newer than the host's, struct_size of the descriptor and hook table large
+    /// enough, name present and well-formed, required hooks present for its capabilities,
+    /// config schema and status table valid JSON objects.
+    /// Throws PluginLoadError naming `path` on any refusal.
+    static std::unique_ptr<PluginLibrary> load(const std::string& path);
+
+    ~PluginLibrary();
+    PluginLibrary(const PluginLibrary&) = delete;
+    PluginLibrary& operator=(const PluginLibrary&) = delete;
+
+    const std::string& path() const { return path_; }
+    std::string name() const { return descriptor_->name; }
+    std::string version() const { return descriptor_->plugin_version; }
+    const sb_plugin_descriptor& descriptor() const { return *descriptor_; }
+    const sb_plugin_hooks& hooks() const { return *descriptor_->hooks; }
+
+private:
+    PluginLibrary(std::string path, std::unique_ptr<Poco::SharedLibrary> library,
+                  const sb_plugin_descriptor* descriptor);
+
+    std::string path_;
+    std::unique_ptr<Poco::SharedLibrary> library_;
+    const sb_plugin_descriptor* descriptor_;
+};
+
+}  // namespace switchboard::plugin

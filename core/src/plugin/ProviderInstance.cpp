@@ -1,0 +1,97 @@
+#include "plugin/ProviderInstance.h"
+
+#include "plugin/HostApi.h"
+
+#include <stdexcept>
+
+namespace switchboard::plugin {
+namespace {
+
+sb_str viewOf(const std::string& s) { return {s.data(), s.size()}; }
+
+HookResult finish(sb_status status, sb_output& out) {
+    switch (status) {
+        case SB_OK:
+        case SB_NOT_MINE:
+        case SB_REJECTED:
+        case SB_BAD_INPUT:
+        case SB_ERROR: return {status, std::move(out.text)};
+    }
+    return {SB_ERROR, "plugin returned unknown status " + std::to_string(static_cast<int>(status))};
+}
+
+// Keeps the header array alive for the duration of one hook call.
+struct RequestView {
+    std::vector<sb_header> headers;
+    sb_http_request request{};
+
+    explicit RequestView(const WebhookRequest& r) {
+        headers.reserve(r.headers.size());
+        for (const auto& [name, value] : r.headers) headers.push_back({viewOf(name), viewOf(value)});
+        request.struct_size = sizeof(sb_http_request);
+        request.method = viewOf(r.method);
+        request.path = viewOf(r.path);
+        request.query = viewOf(r.query);
+        request.headers = headers.data();
+        request.header_count = headers.size();
+        request.body = viewOf(r.body);
+        request.remote_addr = viewOf(r.remoteAddr);
+        request.public_url = viewOf(r.publicUrl);
+    }
+};
+
+}  // namespace
+
+ProviderInstance::ProviderInstance(const PluginLibrary& library, std::string id,
+                                   const std::string& configJson)
+    : library_(library), id_(std::move(id)) {
+    sb_output out;
+    sb_status status = library_.hooks().create_instance(viewOf(configJson), &instance_, &out);
+    if (status != SB_OK)
+        throw std::runtime_error("provider instance '" + id_ + "' (plugin " + library_.name() +
+                                 ") refused its configuration: " +
+                                 (out.text.empty() ? "no reason given" : out.text));
+}
+
+ProviderInstance::~ProviderInstance() { library_.hooks().destroy_instance(instance_); }
+
+HookResult ProviderInstance::detect(const WebhookRequest& request) const {
+    RequestView view(request);
+    sb_output out;
+    return finish(library_.hooks().detect(instance_, &view.request, &out), out);
+}
+
+HookResult ProviderInstance::verify(const WebhookRequest& request) const {
+    RequestView view(request);
+    sb_output out;
+    return finish(library_.hooks().verify(instance_, &view.request, &out), out);
+}
+
+HookResult ProviderInstance::parse(const WebhookRequest& request) const {
+    RequestView view(request);
+    sb_output out;
+    return finish(library_.hooks().parse(instance_, &view.request, &out), out);
+}
+
+HookResult ProviderInstance::buildSend(const std::string& messageJson) const {
+    sb_output out;
+    return finish(library_.hooks().build_send(instance_, viewOf(messageJson), &out), out);
+}
+
+HookResult ProviderInstance::parseSendResponse(
+    int status, const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::string& body) const {
+    std::vector<sb_header> views;
+    views.reserve(headers.size());
+    for (const auto& [name, value] : headers) views.push_back({viewOf(name), viewOf(value)});
+    sb_http_response response{sizeof(sb_http_response), status, views.data(), views.size(), viewOf(body)};
+    sb_output out;
+    return finish(library_.hooks().parse_send_response(instance_, &response, &out), out);
+}
+
+HookResult ProviderInstance::webhookResponse(const std::string& outcomeJson) const {
+    sb_output out;
+    return finish(library_.hooks().webhook_response(instance_, viewOf(outcomeJson), &out), out);
+}
+
+}  // namespace switchboard::plugin

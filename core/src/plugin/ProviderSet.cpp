@@ -1,0 +1,37 @@
+#include "plugin/ProviderSet.h"
+
+#include "config/ConfigError.h"
+#include "config/PluginSchema.h"
+
+#include <filesystem>
+
+namespace switchboard::plugin {
+
+ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& registry) {
+    std::string baseDir = config.sourceFile.empty()
+                              ? std::string(".")
+                              : std::filesystem::absolute(config.sourceFile).parent_path().string();
+    for (auto& pc : config.providers) {
+        const PluginLibrary* library = registry.find(pc.plugin);
+        if (library == nullptr) {
+            std::string loaded;
+            for (const auto& name : registry.names()) loaded += (loaded.empty() ? "" : ", ") + name;
+            throw config::ConfigError(pc.keyPath + ".plugin", "no plugin named '" + pc.plugin +
+                                                                  "' is loaded (loaded: " +
+                                                                  (loaded.empty() ? "none" : loaded) + ")");
+        }
+        auto validated = config::validateInstanceConfig(library->descriptor().config_schema_json, pc.rawConfig,
+                                                        pc.keyPath + ".config", baseDir);
+        pc.configJson = validated.json;
+        config.secrets.insert(config.secrets.end(), validated.secrets.begin(), validated.secrets.end());
+        Provider provider{pc, std::make_unique<ProviderInstance>(*library, pc.id, pc.configJson)};
+        providers_.emplace(pc.id, std::move(provider));
+    }
+}
+
+const Provider* ProviderSet::find(const std::string& id) const {
+    auto it = providers_.find(id);
+    return it == providers_.end() ? nullptr : &it->second;
+}
+
+}  // namespace switchboard::plugin

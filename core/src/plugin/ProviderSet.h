@@ -1,0 +1,39 @@
+#pragma once
+
+#include "config/AppConfig.h"
+#include "plugin/PluginRegistry.h"
+#include "plugin/ProviderInstance.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace switchboard::plugin {
+
+/// A configured provider instance together with how the core drives it.
+struct Provider {
+    config::ProviderConfig config;  ///< id, plugin, transport (http | dry-run), status map
+    std::unique_ptr<ProviderInstance> instance;
+
+    bool dryRun() const { return config.transport == "dry-run"; }
+};
+
+/// Every provider instance declared in YAML, created from the loaded plugins.
+class ProviderSet {
+public:
+    /// For each `providers:` entry: finds its plugin (ConfigError naming `providers[i].plugin`
+    /// if none is loaded under that name), validates `config:` against the plugin's schema
+    /// (ConfigError naming the key path), records secret values in `config.secrets`, and
+    /// creates the instance (std::runtime_error with the plugin's reason if it refuses).
+    ProviderSet(config::AppConfig& config, const PluginRegistry& registry);
+
+    /// The instance with this id, or nullptr.
+    const Provider* find(const std::string& id) const;
+
+    const std::map<std::string, Provider>& all() const { return providers_; }
+
+private:
+    std::map<std::string, Provider> providers_;
+};
+
+}  // namespace switchboard::plugin

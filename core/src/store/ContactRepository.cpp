@@ -1,0 +1,65 @@
+#include "store/ContactRepository.h"
+
+#include "store/RowReader.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace switchboard::store {
+namespace {
+
+std::vector<Contact> contactsOf(Poco::Data::Statement& statement) {
+    Poco::Data::RecordSet rs(statement);
+    std::vector<Contact> result;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        RowReader row(rs);
+        result.push_back({row.i64("id"), row.str("tenant_id"), row.str("phone"), row.str("name"),
+                          row.str("business_name"), row.i64("opted_out") != 0, row.i64("created_at")});
+    }
+    return result;
+}
+
+const char* const kColumns = "id, tenant_id, phone, name, business_name, opted_out, created_at";
+
+}  // namespace
+
+std::int64_t ContactRepository::ensure(Poco::Data::Session& s, const std::string& tenantId,
+                                       const std::string& phone, const std::string& businessName, TimeMs at) {
+    // Look up first: most sends go to known contacts, and an INSERT that hits the conflict
+    // would still burn an id.
+    std::vector<Poco::Int64> ids;
+    s << "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId), bind(phone), into(ids), now;
+    if (!ids.empty()) return ids.front();
+    Poco::Int64 id = 0;
+    s << "INSERT INTO contacts (tenant_id, phone, business_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        bind(tenantId), bind(phone), bind(businessName), bind(static_cast<Poco::Int64>(at)), into(id), now;
+    return id;
+}
+
+std::vector<Contact> ContactRepository::list(const std::string& tenantId, const PageRequest& page,
+                                             std::int64_t& total) {
+    std::vector<Contact> result;
+    db_.read([&](Poco::Data::Session& s) {
+        Poco::Int64 count = 0;
+        s << "SELECT COUNT(*) FROM contacts WHERE tenant_id = $1", bind(tenantId), into(count), now;
+        total = count;
+        Poco::Data::Statement st(s);
+        st << "SELECT " << kColumns << " FROM contacts WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+            bind(tenantId), bind(page.limit), bind(static_cast<Poco::Int64>(page.offset())), now;
+        result = contactsOf(st);
+    });
+    return result;
+}
+
+std::optional<Contact> ContactRepository::findByPhone(const std::string& tenantId, const std::string& phone) {
+    std::vector<Contact> result;
+    db_.read([&](Poco::Data::Session& s) {
+        Poco::Data::Statement st(s);
+        st << "SELECT " << kColumns << " FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId),
+            bind(phone), now;
+        result = contactsOf(st);
+    });
+    if (result.empty()) return std::nullopt;
+    return result.front();
+}
+
+}  // namespace switchboard::store

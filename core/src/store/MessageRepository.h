@@ -1,0 +1,55 @@
+#pragma once
+
+#include "store/Database.h"
+#include "store/Records.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchboard::store {
+
+/// Messages in both directions, including the outbox operations of the dispatcher.
+/// Every tenant-facing read takes the tenant id and never returns another tenant's rows.
+class MessageRepository {
+public:
+    explicit MessageRepository(Database& db) : db_(db) {}
+
+    /// Inserts `m` inside the caller's transaction; returns the new id.
+    static std::int64_t insert(Poco::Data::Session& session, const Message& m);
+
+    /// The tenant's message `id`, or nullopt (also when it belongs to another tenant).
+    std::optional<Message> get(const std::string& tenantId, std::int64_t id);
+
+    /// Any message by id, regardless of tenant (dispatcher, admin).
+    std::optional<Message> getAny(std::int64_t id);
+
+    /// The tenant's most recent inbound message from `phone` (E.164), or nullopt.
+    std::optional<Message> latestInboundFrom(const std::string& tenantId, const std::string& phone);
+
+    /// The tenant's messages, newest first; `direction` "inbound"/"outbound" or empty = both.
+    std::vector<Message> list(const std::string& tenantId, const std::string& direction,
+                              const PageRequest& page, std::int64_t& total);
+
+    /// Claims up to `limit` due outbound messages (QUEUED, next_attempt_at <= now, no live
+    /// lease) for `owner` until `leaseUntil`. A claim is a conditional UPDATE, so two
+    /// claimers never both win the same row.
+    std::vector<Message> claimDue(const std::string& owner, TimeMs now, TimeMs leaseUntil, int limit);
+
+    /// Final success: SENT with the provider reference; clears the lease.
+    void markSent(std::int64_t id, const std::string& providerRef, int attempts, TimeMs now);
+    /// markSent inside the caller's transaction.
+    static void markSent(Poco::Data::Session& session, std::int64_t id, const std::string& providerRef, int attempts,
+                         TimeMs now);
+    /// Retryable failure: stays QUEUED, due again at `nextAttemptAt`; clears the lease.
+    void scheduleRetry(std::int64_t id, int attempts, TimeMs nextAttemptAt, const std::string& errorCode,
+                       const std::string& errorDetail, TimeMs now);
+    /// Final failure: FAILED with Switchboard's code and the provider's detail (internal).
+    void markFailed(std::int64_t id, int attempts, const std::string& errorCode,
+                    const std::string& errorDetail, TimeMs now);
+
+private:
+    Database& db_;
+};
+
+}  // namespace switchboard::store

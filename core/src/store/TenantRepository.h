@@ -1,0 +1,34 @@
+#pragma once
+
+#include "store/Database.h"
+#include "store/Records.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchboard::store {
+
+/// Tenants, their assigned numbers and their API keys (stored as SHA-256 hex only).
+class TenantRepository {
+public:
+    explicit TenantRepository(Database& db) : db_(db) {}
+
+    /// Inserts or updates a tenant from YAML and makes its numbers and config-sourced keys
+    /// exactly `numbers`/`keyHashes` (keys no longer in YAML are revoked at `now`).
+    void bootstrap(const Tenant& tenant, const std::vector<std::string>& numbers,
+                   const std::vector<std::string>& keyHashes, TimeMs now);
+
+    /// The enabled tenant owning an unrevoked key with this hash, or nullopt.
+    std::optional<Tenant> findByKeyHash(const std::string& keyHash);
+
+    /// The tenant a receiving number (E.164) is assigned to, or nullopt.
+    std::optional<std::string> tenantForNumber(const std::string& number);
+
+    std::optional<Tenant> get(const std::string& id);
+
+private:
+    Database& db_;
+};
+
+}  // namespace switchboard::store
