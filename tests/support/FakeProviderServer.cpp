@@ -25,6 +25,7 @@ public:
         for (const auto& [k, v] : req) r.headers.emplace_back(k, v);
         Poco::StreamCopier::copyToString(req.stream(), r.body);
         ScriptedResponse answer = owner_.record(std::move(r));
+        if (answer.delayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(answer.delayMs));
         resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         resp.setContentType(answer.contentType);
         for (const auto& [k, v] : answer.headers) resp.set(k, v);

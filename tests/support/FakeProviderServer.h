@@ -26,7 +26,19 @@ struct ScriptedResponse {
     std::string body = R"({"success":true,"id":"ext-ref-1"})";
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    int delayMs = 0;  ///< wait this long before answering (a slow provider)
 };
+
+/// Shorthand for a scripted answer.
+inline ScriptedResponse respond(int status, std::string body, std::string contentType = "application/json",
+                                int delayMs = 0) {
+    ScriptedResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    r.contentType = std::move(contentType);
+    r.delayMs = delayMs;
+    return r;
+}
 
 /// A real HTTP server on 127.0.0.1 (ephemeral port) standing in for a provider: records
 /// every request and answers from a queue of scripted responses (then the default).

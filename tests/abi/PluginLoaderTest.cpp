@@ -1,0 +1,207 @@
+// The loader's refusals, one deliberately broken library each (tests/abi/broken/), and the
+// registry's directory-level rules. Every refusal must name the file: an operator with a
+// dozen plugins needs to know which one to remove.
+#include "plugin/PluginLibrary.h"
+#include "plugin/PluginLoadError.h"
+#include "plugin/PluginRegistry.h"
+#include "support/TempDir.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+namespace switchboard::plugin {
+namespace {
+
+using ::testing::HasSubstr;
+using switchboard::testing::TempDir;
+
+std::string testPlugin(const std::string& name) {
+    return std::string(SWITCHBOARD_TEST_PLUGIN_DIR) + "/" + name + "/" + name + ".so";
+}
+
+std::string extremePlugin() { return std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_extreme.so"; }
+
+// Copies under a chosen file name, so a test controls what a directory holds and the
+// order the registry sees it in.
+std::string copyInto(const TempDir& dir, const std::string& source, const std::string& fileName) {
+    std::string target = dir.file(fileName);
+    std::filesystem::copy_file(source, target);
+    return target;
+}
+
+struct Refusal {
+    std::string plugin;
+    std::string reason;  // a substring only this cause produces
+};
+
+std::ostream& operator<<(std::ostream& out, const Refusal& r) { return out << r.plugin; }
+
+class BrokenPlugin : public ::testing::TestWithParam<Refusal> {};
+
+TEST_P(BrokenPlugin, IsRefusedWithFileAndReason) {
+    const Refusal& r = GetParam();
+    const std::string path = testPlugin(r.plugin);
+    ASSERT_TRUE(std::filesystem::exists(path)) << path << " was not built";
+    try {
+        PluginLibrary::load(path);
+        FAIL() << r.plugin << " was loaded";
+    } catch (const PluginLoadError& e) {
+        EXPECT_EQ(e.file(), path);
+        EXPECT_THAT(e.what(), HasSubstr(path));
+        EXPECT_THAT(e.what(), HasSubstr(r.reason));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Abi, BrokenPlugin,
+    ::testing::Values(Refusal{"wrong_abi_major", "major versions differ"},
+                      Refusal{"wrong_abi_major", "built for plugin ABI 2.0"},
+                      Refusal{"newer_abi_minor", "newer than the host's"},
+                      Refusal{"missing_hook", "required messaging hook build_send is missing"},
+                      Refusal{"missing_create", "required hook create_instance is missing"},
+                      Refusal{"small_struct", "descriptor struct_size"},
+                      Refusal{"small_hooks", "hook table struct_size"},
+                      Refusal{"small_hooks", "lacks the messaging hooks"},
+                      Refusal{"tiny_hooks", "hook table struct_size 4 is too small"},
+                      Refusal{"null_hooks", "hook table is missing"},
+                      Refusal{"null_descriptor", "returned NULL"},
+                      Refusal{"bad_name", "plugin name"},
+                      Refusal{"bad_schema", "config schema is not valid JSON"},
+                      Refusal{"bad_status_table", "default status table is not a JSON object"},
+                      Refusal{"no_entry", "does not export sb_plugin_entry"}),
+    [](const ::testing::TestParamInfo<Refusal>& info) {
+        return info.param.plugin + "_" + std::to_string(info.index);
+    });
+
+TEST(PluginLibrary, RefusesAFileThatIsNotALibrary) {
+    TempDir dir;
+    const std::string path = dir.write("notes.so", "this is not an ELF file\n");
+    try {
+        PluginLibrary::load(path);
+        FAIL() << "a text file was loaded";
+    } catch (const PluginLoadError& e) {
+        EXPECT_THAT(e.what(), HasSubstr(path));
+        EXPECT_THAT(e.what(), HasSubstr("cannot load"));
+    }
+}
+
+TEST(PluginLibrary, RefusesAMissingFile) {
+    TempDir dir;
+    const std::string path = dir.file("absent.so");
+    EXPECT_THROW(PluginLibrary::load(path), PluginLoadError);
+}
+
+TEST(PluginLibrary, LoadsAThirdPartyPluginBuiltOnlyFromTheSdk) {
+    auto library = PluginLibrary::load(testPlugin("good_minimal"));
+    EXPECT_EQ(library->name(), "good_minimal");
+    EXPECT_EQ(library->version(), "0.3.1-test");
+    EXPECT_EQ(library->path(), testPlugin("good_minimal"));
+    EXPECT_EQ(library->descriptor().abi_version, SB_ABI_VERSION);
+    EXPECT_EQ(library->descriptor().capabilities & SB_CAP_MESSAGING, SB_CAP_MESSAGING);
+    EXPECT_THAT(library->descriptor().config_schema_json, HasSubstr("\"token\""));
+}
+
+TEST(PluginLibrary, LoadingTheSameFileTwiceGivesTheSameDescriptor) {
+    // dlopen hands back the already-mapped library; its descriptor is static storage.
+    auto first = PluginLibrary::load(testPlugin("good_minimal"));
+    auto second = PluginLibrary::load(testPlugin("good_minimal"));
+    EXPECT_EQ(&first->descriptor(), &second->descriptor());
+}
+
+TEST(PluginRegistry, RefusesTwoLibrariesDeclaringTheSameNameAndNamesBoth) {
+    TempDir dir;
+    const std::string a = copyInto(dir, testPlugin("dup_a"), "dup_a.so");
+    const std::string b = copyInto(dir, testPlugin("dup_b"), "dup_b.so");
+    PluginRegistry registry;
+    try {
+        registry.loadDirectory(dir.path());
+        FAIL() << "two plugins named 'dupname' were both accepted";
+    } catch (const PluginLoadError& e) {
+        // Files load in name order, so dup_b is the one refused, pointing back at dup_a.
+        EXPECT_EQ(e.file(), b);
+        EXPECT_THAT(e.what(), HasSubstr(a));
+        EXPECT_THAT(e.what(), HasSubstr(b));
+        EXPECT_THAT(e.what(), HasSubstr("'dupname'"));
+    }
+}
+
+TEST(PluginRegistry, LoadFileRefusesADuplicateNameToo) {
+    TempDir dir;
+    PluginRegistry registry;
+    const auto& first = registry.loadFile(testPlugin("dup_a"));
+    EXPECT_EQ(first.name(), "dupname");
+    try {
+        registry.loadFile(testPlugin("dup_b"));
+        FAIL() << "second 'dupname' accepted";
+    } catch (const PluginLoadError& e) {
+        EXPECT_THAT(e.what(), HasSubstr(testPlugin("dup_a")));
+        EXPECT_THAT(e.what(), HasSubstr(testPlugin("dup_b")));
+    }
+    // The refusal must not have replaced the first library.
+    ASSERT_NE(registry.find("dupname"), nullptr);
+    EXPECT_EQ(registry.find("dupname")->version(), "dup_a");
+}
+
+TEST(PluginRegistry, RefusesAMissingDirectory) {
+    TempDir dir;
+    const std::string missing = dir.file("no-such-plugins");
+    PluginRegistry registry;
+    try {
+        registry.loadDirectory(missing);
+        FAIL() << "a missing directory was accepted";
+    } catch (const PluginLoadError& e) {
+        EXPECT_THAT(e.what(), HasSubstr(missing));
+        EXPECT_THAT(e.what(), HasSubstr("does not exist"));
+    }
+}
+
+TEST(PluginRegistry, RefusesAPlainFileAsDirectory) {
+    TempDir dir;
+    const std::string file = dir.write("plugins", "");
+    PluginRegistry registry;
+    EXPECT_THROW(registry.loadDirectory(file), PluginLoadError);
+}
+
+TEST(PluginRegistry, LoadsEverySharedObjectAndIgnoresOtherFiles) {
+    TempDir dir;
+    copyInto(dir, extremePlugin(), "sb_extreme.so");
+    copyInto(dir, testPlugin("good_minimal"), "good_minimal.so");
+    dir.write("README.txt", "not a plugin");
+    dir.write("good_minimal.so.bak", "not loaded: wrong extension");
+    std::filesystem::create_directory(dir.file("subdir.so"));
+    PluginRegistry registry;
+    registry.loadDirectory(dir.path());
+    EXPECT_EQ(registry.names(), (std::vector<std::string>{"extreme", "good_minimal"}));
+    ASSERT_NE(registry.find("good_minimal"), nullptr);
+    EXPECT_EQ(registry.find("good_minimal")->path(), dir.file("good_minimal.so"));
+    EXPECT_EQ(registry.find("missing"), nullptr);
+}
+
+TEST(PluginRegistry, OneBrokenLibraryFailsTheWholeDirectoryNamingIt) {
+    // Starting with a provider silently missing would be worse than not starting.
+    TempDir dir;
+    copyInto(dir, extremePlugin(), "sb_extreme.so");
+    const std::string broken = copyInto(dir, testPlugin("missing_hook"), "missing_hook.so");
+    PluginRegistry registry;
+    try {
+        registry.loadDirectory(dir.path());
+        FAIL() << "directory with a broken plugin accepted";
+    } catch (const PluginLoadError& e) {
+        EXPECT_EQ(e.file(), broken);
+        EXPECT_THAT(e.what(), HasSubstr("build_send"));
+    }
+}
+
+TEST(PluginRegistry, AnEmptyDirectoryLoadsNothing) {
+    TempDir dir;
+    PluginRegistry registry;
+    registry.loadDirectory(dir.path());
+    EXPECT_TRUE(registry.names().empty());
+}
+
+}  // namespace
+}  // namespace switchboard::plugin
