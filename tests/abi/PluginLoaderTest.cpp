@@ -16,8 +16,8 @@
 namespace switchboard::plugin {
 namespace {
 
-using ::testing::HasSubstr;
 using switchboard::testing::TempDir;
+using ::testing::HasSubstr;
 
 std::string testPlugin(const std::string& name) {
     return std::string(SWITCHBOARD_TEST_PLUGIN_DIR) + "/" + name + "/" + name + ".so";

@@ -37,7 +37,7 @@ const std::string kMessage =
     R"("reply_context":null,"status_callback_url":null})";
 
 class ThrowingPlugin : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         library_ = PluginLibrary::load(testPlugin("throwing"));
         instance_ = std::make_unique<ProviderInstance>(*library_, "thrower-1", "{}");

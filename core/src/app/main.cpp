@@ -10,9 +10,14 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <filesystem>
 #include <iostream>
 
 namespace {
+
+// Poco's --daemon does chdir("/") before main() runs; relative paths in the command line
+// and the YAML (plugins, database, secrets) keep meaning "from where it was launched".
+const std::filesystem::path kLaunchDirectory = std::filesystem::current_path();
 
 class SwitchboardApp : public Poco::Util::ServerApplication {
 protected:
@@ -40,6 +45,8 @@ protected:
     }
 
     int main(const ArgVec&) override {
+        std::error_code ec;
+        std::filesystem::current_path(kLaunchDirectory, ec);
         if (help_) {
             Poco::Util::HelpFormatter formatter(options());
             formatter.setCommand(commandName());
@@ -53,7 +60,7 @@ protected:
                 return EXIT_OK;
             }
             auto config = switchboard::config::loadConfigFile(configPath_);
-            switchboard::app::configureLogging(config.logLevel);
+            switchboard::app::configureLogging(config.logLevel, config.logFile);
             switchboard::app::Service service(std::move(config));
             service.start();
             waitForTerminationRequest();

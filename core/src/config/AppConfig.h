@@ -71,6 +71,7 @@ struct AppConfig {
     std::string sourceFile;
     ServerConfig server;
     std::string logLevel = "information";
+    std::string logFile;  ///< empty: stderr; else a file (rotated at 50 MB, 5 kept) — for --daemon
     StorageConfig storage;
     std::string pluginDirectory = "build/plugins";
     DispatchConfig dispatch;

@@ -105,6 +105,7 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
             throw ConfigError("logging.level", "unknown level '" + config.logLevel +
                                                    "' (trace, debug, information, notice, warning, "
                                                    "error, critical, fatal)");
+        config.logFile = logging.string("file", "");
         logging.finish();
     }
     readStorage(YamlReader(r.child("storage"), "storage", baseDir), config.storage);

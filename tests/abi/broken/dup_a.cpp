@@ -7,7 +7,7 @@ namespace {
 using namespace switchboard::sdk;
 
 class DupA : public ProviderPlugin {
-public:
+  public:
     static PluginInfo info() { return {"dupname", "dup_a", R"({"properties":{}})", "{}"}; }
     explicit DupA(const InstanceConfig&) {}
 

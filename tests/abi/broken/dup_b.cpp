@@ -7,7 +7,7 @@ namespace {
 using namespace switchboard::sdk;
 
 class DupB : public ProviderPlugin {
-public:
+  public:
     static PluginInfo info() { return {"dupname", "dup_b", R"({"properties":{}})", "{}"}; }
     explicit DupB(const InstanceConfig&) {}
 

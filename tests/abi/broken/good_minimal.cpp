@@ -8,7 +8,7 @@ namespace {
 using namespace switchboard::sdk;
 
 class GoodMinimal : public ProviderPlugin {
-public:
+  public:
     static PluginInfo info() {
         PluginInfo info;
         info.name = "good_minimal";
@@ -54,7 +54,7 @@ public:
         return result;
     }
 
-private:
+  private:
     std::string endpoint_;
     std::string token_;
 };

@@ -14,7 +14,9 @@ sb_status create(sb_str, sb_instance** instance, sb_output*) {
 void destroy(sb_instance*) {}
 sb_status request(sb_instance*, const sb_http_request*, sb_output*) { return kUndefined; }
 sb_status buildSend(sb_instance*, sb_str, sb_output*) { return kUndefined; }
-sb_status parseSendResponse(sb_instance*, const sb_http_response*, sb_output*) { return kUndefined; }
+sb_status parseSendResponse(sb_instance*, const sb_http_response*, sb_output*) {
+    return kUndefined;
+}
 sb_status webhookResponse(sb_instance*, sb_str, sb_output*) { return kUndefined; }
 
 const sb_plugin_hooks kHooks = {

@@ -1,6 +1,6 @@
-// A messaging plugin whose hook table struct_size covers only create/destroy: the messaging hooks lie beyond what it declares.
-// Written against the plain C structs rather than the SDK, which can only produce a
-// correct descriptor.
+// A messaging plugin whose hook table struct_size covers only create/destroy: the messaging hooks
+// lie beyond what it declares. Written against the plain C structs rather than the SDK, which can
+// only produce a correct descriptor.
 #include "switchboard/plugin_abi.h"
 
 #include <cstddef>

@@ -1,6 +1,6 @@
-// A descriptor whose struct_size ends before the hooks field: reading it would run past what the plugin promised.
-// Written against the plain C structs rather than the SDK, which can only produce a
-// correct descriptor.
+// A descriptor whose struct_size ends before the hooks field: reading it would run past what the
+// plugin promised. Written against the plain C structs rather than the SDK, which can only produce
+// a correct descriptor.
 #include "switchboard/plugin_abi.h"
 
 #include <cstddef>

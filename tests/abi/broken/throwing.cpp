@@ -16,7 +16,7 @@ struct NotAnException {
 };
 
 class Throwing : public ProviderPlugin {
-public:
+  public:
     static PluginInfo info() {
         PluginInfo info;
         info.name = "throwing";
@@ -25,9 +25,7 @@ public:
     }
     explicit Throwing(const InstanceConfig&) {}
 
-    bool detect(const HttpRequest&) const override {
-        throw std::runtime_error("detect exploded");
-    }
+    bool detect(const HttpRequest&) const override { throw std::runtime_error("detect exploded"); }
     VerifyResult verify(const HttpRequest&) const override { throw 42; }
     std::vector<WebhookEvent> parse(const HttpRequest&) const override {
         throw std::logic_error("parse exploded");

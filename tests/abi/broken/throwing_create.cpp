@@ -9,7 +9,7 @@ namespace {
 using namespace switchboard::sdk;
 
 class ThrowingCreate : public ProviderPlugin {
-public:
+  public:
     static PluginInfo info() {
         PluginInfo info;
         info.name = "throwing_create";

@@ -1,5 +1,5 @@
-// Claims plugin ABI 2.0: a different major may lay its structs out differently, so the host must refuse it.
-// Written against the plain C structs rather than the SDK, which can only produce a
+// Claims plugin ABI 2.0: a different major may lay its structs out differently, so the host must
+// refuse it. Written against the plain C structs rather than the SDK, which can only produce a
 // correct descriptor.
 #include "switchboard/plugin_abi.h"
 
