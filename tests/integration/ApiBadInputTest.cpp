@@ -34,18 +34,24 @@ Headers json(const char* key = kTenantKey) {
 }
 
 class ApiBadInput : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         port_ = freePort();
-        service_ = std::make_unique<ServiceProcess>(dir_, serviceYaml(port_, dir_, "dry-run", fake_.baseUrl()), port_);
+        service_ = std::make_unique<ServiceProcess>(
+            dir_, serviceYaml(port_, dir_, "dry-run", fake_.baseUrl()), port_);
         // Some state to protect: an inbound, a contact, a sent message.
-        auto r = httpCall(port_, "POST", "/api/webhook/extreme", {{"Content-Type", "application/json"}},
-                          R"({"sender":"+15550109999","receiver":"+15550100001","message":"hi","id":"x1","usedmodem":"1","port":"2"})");
+        auto r = httpCall(
+            port_, "POST", "/api/webhook/extreme", {{"Content-Type", "application/json"}},
+            R"({"sender":"+15550109999","receiver":"+15550100001","message":"hi","id":"x1","usedmodem":"1","port":"2"})");
         ASSERT_EQ(r.status, 200);
-        r = httpCall(port_, "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":"hello"})");
+        r = httpCall(port_, "POST", "/api/sms/send", json(),
+                     R"({"to":"+15550107777","message":"hello"})");
         ASSERT_EQ(r.status, 202);
         // Let the dispatcher settle so the dump is stable.
-        for (int i = 0; i < 100 && httpCall(port_, "GET", "/api/messages?direction=outbound", json()).body.find("QUEUED") != std::string::npos; ++i)
+        for (int i = 0;
+             i < 100 && httpCall(port_, "GET", "/api/messages?direction=outbound", json())
+                                .body.find("QUEUED") != std::string::npos;
+             ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 
@@ -59,68 +65,104 @@ TEST_F(ApiBadInput, EveryClassOfBadInputIsRefusedAndChangesNothing) {
     const std::string big(70 * 1024, 'x');
     const std::string deep = "{\"to\":" + std::string(20000, '[') + std::string(20000, ']') + "}";
     const std::vector<BadRequest> cases = {
-        {"malformed json", "POST", "/api/sms/send", json(), R"({"to": "+15550107777",)", 400, "malformed_json"},
-        {"json array", "POST", "/api/sms/send", json(), R"(["+15550107777","hi"])", 400, "malformed_json"},
+        {"malformed json", "POST", "/api/sms/send", json(), R"({"to": "+15550107777",)", 400,
+         "malformed_json"},
+        {"json array", "POST", "/api/sms/send", json(), R"(["+15550107777","hi"])", 400,
+         "malformed_json"},
         {"empty body", "POST", "/api/sms/send", json(), "", 400, "malformed_json"},
         {"deeply nested", "POST", "/api/sms/send", json(), deep, 400, "malformed_json"},
-        {"invalid utf-8", "POST", "/api/sms/send", json(), "{\"to\":\"+15550107777\",\"message\":\"\xff\xfe\"}", 400, ""},
-        {"wrong content type", "POST", "/api/sms/send",
+        {"invalid utf-8", "POST", "/api/sms/send", json(),
+         "{\"to\":\"+15550107777\",\"message\":\"\xff\xfe\"}", 400, ""},
+        {"wrong content type",
+         "POST",
+         "/api/sms/send",
          {{"Authorization", std::string("Bearer ") + kTenantKey}, {"Content-Type", "text/plain"}},
-         R"({"to":"+15550107777","message":"hi"})", 415, "unsupported_media_type"},
-        {"form content type", "POST", "/api/sms/send",
-         {{"Authorization", std::string("Bearer ") + kTenantKey}, {"Content-Type", "application/x-www-form-urlencoded"}},
-         "to=%2B15550107777&message=hi", 415, "unsupported_media_type"},
-        {"oversized body", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":")" + big + "\"}", 413,
-         "body_too_large"},
-        {"no plus", "POST", "/api/sms/send", json(), R"({"to":"15550107777","message":"hi"})", 400, "invalid_phone"},
-        {"too short", "POST", "/api/sms/send", json(), R"({"to":"+155501","message":"hi"})", 400, "invalid_phone"},
-        {"too long", "POST", "/api/sms/send", json(), R"({"to":"+1234567890123456","message":"hi"})", 400, "invalid_phone"},
-        {"letters", "POST", "/api/sms/send", json(), R"({"to":"+1555CALLNOW","message":"hi"})", 400, "invalid_phone"},
-        {"sql in phone", "POST", "/api/sms/send", json(), R"({"to":"+1555'; DROP TABLE messages;--","message":"hi"})",
-         400, "invalid_phone"},
-        {"bad from", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","from":"ACME","message":"hi"})", 400,
+         R"({"to":"+15550107777","message":"hi"})",
+         415,
+         "unsupported_media_type"},
+        {"form content type",
+         "POST",
+         "/api/sms/send",
+         {{"Authorization", std::string("Bearer ") + kTenantKey},
+          {"Content-Type", "application/x-www-form-urlencoded"}},
+         "to=%2B15550107777&message=hi",
+         415,
+         "unsupported_media_type"},
+        {"oversized body", "POST", "/api/sms/send", json(),
+         R"({"to":"+15550107777","message":")" + big + "\"}", 413, "body_too_large"},
+        {"no plus", "POST", "/api/sms/send", json(), R"({"to":"15550107777","message":"hi"})", 400,
          "invalid_phone"},
-        {"missing to", "POST", "/api/sms/send", json(), R"({"message":"hi"})", 400, "missing_field"},
-        {"missing message", "POST", "/api/sms/send", json(), R"({"to":"+15550107777"})", 400, "missing_field"},
-        {"number as to", "POST", "/api/sms/send", json(), R"({"to":15550107777,"message":"hi"})", 400, "invalid_field"},
-        {"object as message", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":{"a":1}})", 400,
-         "invalid_field"},
-        {"empty message", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":""})", 400,
-         "invalid_message"},
-        {"message too long", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":")" + std::string(671, 'a') + "\"}",
-         400, "message_too_long"},
-        {"unknown field", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":"hi","priority":9})", 400,
-         "unknown_field"},
-        {"unknown inbound", "POST", "/api/sms/reply", json(), R"({"inboundMessageId":999999,"message":"hi"})", 404,
-         "inbound_not_found"},
-        {"outbound as inbound", "POST", "/api/sms/reply", json(), R"({"inboundMessageId":2,"message":"hi"})", 404,
-         "inbound_not_found"},
-        {"other tenant's inbound", "POST", "/api/sms/reply", json(kOtherTenantKey), R"({"inboundMessageId":1,"message":"hi"})",
-         404, "inbound_not_found"},
-        {"id as words", "POST", "/api/sms/reply", json(), R"({"inboundMessageId":"one","message":"hi"})", 400,
-         "invalid_field"},
-        {"both keys", "POST", "/api/sms/reply", json(), R"({"inboundMessageId":1,"conversationKey":"+15550109999","message":"hi"})",
-         400, "invalid_request"},
+        {"too short", "POST", "/api/sms/send", json(), R"({"to":"+155501","message":"hi"})", 400,
+         "invalid_phone"},
+        {"too long", "POST", "/api/sms/send", json(),
+         R"({"to":"+1234567890123456","message":"hi"})", 400, "invalid_phone"},
+        {"letters", "POST", "/api/sms/send", json(), R"({"to":"+1555CALLNOW","message":"hi"})", 400,
+         "invalid_phone"},
+        {"sql in phone", "POST", "/api/sms/send", json(),
+         R"({"to":"+1555'; DROP TABLE messages;--","message":"hi"})", 400, "invalid_phone"},
+        {"bad from", "POST", "/api/sms/send", json(),
+         R"({"to":"+15550107777","from":"ACME","message":"hi"})", 400, "invalid_phone"},
+        {"missing to", "POST", "/api/sms/send", json(), R"({"message":"hi"})", 400,
+         "missing_field"},
+        {"missing message", "POST", "/api/sms/send", json(), R"({"to":"+15550107777"})", 400,
+         "missing_field"},
+        {"number as to", "POST", "/api/sms/send", json(), R"({"to":15550107777,"message":"hi"})",
+         400, "invalid_field"},
+        {"object as message", "POST", "/api/sms/send", json(),
+         R"({"to":"+15550107777","message":{"a":1}})", 400, "invalid_field"},
+        {"empty message", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":""})",
+         400, "invalid_message"},
+        {"message too long", "POST", "/api/sms/send", json(),
+         R"({"to":"+15550107777","message":")" + std::string(671, 'a') + "\"}", 400,
+         "message_too_long"},
+        {"unknown field", "POST", "/api/sms/send", json(),
+         R"({"to":"+15550107777","message":"hi","priority":9})", 400, "unknown_field"},
+        {"unknown inbound", "POST", "/api/sms/reply", json(),
+         R"({"inboundMessageId":999999,"message":"hi"})", 404, "inbound_not_found"},
+        {"outbound as inbound", "POST", "/api/sms/reply", json(),
+         R"({"inboundMessageId":2,"message":"hi"})", 404, "inbound_not_found"},
+        {"other tenant's inbound", "POST", "/api/sms/reply", json(kOtherTenantKey),
+         R"({"inboundMessageId":1,"message":"hi"})", 404, "inbound_not_found"},
+        {"id as words", "POST", "/api/sms/reply", json(),
+         R"({"inboundMessageId":"one","message":"hi"})", 400, "invalid_field"},
+        {"both keys", "POST", "/api/sms/reply", json(),
+         R"({"inboundMessageId":1,"conversationKey":"+15550109999","message":"hi"})", 400,
+         "invalid_request"},
         {"no key", "POST", "/api/sms/reply", json(), R"({"message":"hi"})", 400, "invalid_request"},
-        {"bad conversation key", "POST", "/api/sms/reply", json(), R"({"conversationKey":"bob","message":"hi"})", 400,
-         "invalid_phone"},
-        {"missing api key", "POST", "/api/sms/send", {{"Content-Type", "application/json"}},
+        {"bad conversation key", "POST", "/api/sms/reply", json(),
+         R"({"conversationKey":"bob","message":"hi"})", 400, "invalid_phone"},
+        {"missing api key",
+         "POST",
+         "/api/sms/send",
+         {{"Content-Type", "application/json"}},
+         R"({"to":"+15550107777","message":"hi"})",
+         401,
+         "unauthorized"},
+        {"wrong api key", "POST", "/api/sms/send", json("not-a-key-at-all-123456"),
          R"({"to":"+15550107777","message":"hi"})", 401, "unauthorized"},
-        {"wrong api key", "POST", "/api/sms/send", json("not-a-key-at-all-123456"), R"({"to":"+15550107777","message":"hi"})",
-         401, "unauthorized"},
-        {"basic auth", "GET", "/api/messages", {{"Authorization", "Basic dXNlcjpwYXNz"}}, "", 401, "unauthorized"},
+        {"basic auth",
+         "GET",
+         "/api/messages",
+         {{"Authorization", "Basic dXNlcjpwYXNz"}},
+         "",
+         401,
+         "unauthorized"},
         {"admin key as tenant", "GET", "/api/messages", json(kAdminKey), "", 401, "unauthorized"},
-        {"tenant key as admin", "GET", "/api/admin/webhook/events", json(), "", 401, "unauthorized"},
+        {"tenant key as admin", "GET", "/api/admin/webhook/events", json(), "", 401,
+         "unauthorized"},
         {"no admin key", "GET", "/api/admin/webhook/last", {}, "", 401, "unauthorized"},
         {"page zero", "GET", "/api/messages?page=0", json(), "", 400, "invalid_parameter"},
         {"limit words", "GET", "/api/contacts?limit=all", json(), "", 400, "invalid_parameter"},
-        {"bad direction", "GET", "/api/messages?direction=sideways", json(), "", 400, "invalid_parameter"},
-        {"other tenant's message", "GET", "/api/messages/2", json(kOtherTenantKey), "", 404, "not_found"},
+        {"bad direction", "GET", "/api/messages?direction=sideways", json(), "", 400,
+         "invalid_parameter"},
+        {"other tenant's message", "GET", "/api/messages/2", json(kOtherTenantKey), "", 404,
+         "not_found"},
         {"message id words", "GET", "/api/messages/abc", json(), "", 404, "not_found"},
         {"unknown path", "GET", "/api/nothing-here", json(), "", 404, "not_found"},
         {"wrong method", "GET", "/api/sms/send", json(), "", 405, "method_not_allowed"},
         {"admin route unknown tenant", "PUT", "/api/admin/modem-routes", json(kAdminKey),
-         R"({"provider":"extreme-main","modem":"1","port":"2","tenantId":"nobody"})", 400, "invalid_field"},
+         R"({"provider":"extreme-main","modem":"1","port":"2","tenantId":"nobody"})", 400,
+         "invalid_field"},
     };
 
     const std::string before = dumpSqlite(dir_.file("switchboard.db"));
@@ -160,7 +202,10 @@ TEST_F(ApiBadInput, SqlMetacharactersInTextAreStoredVerbatim) {
     auto id = parser.parse(r.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::int64_t>("id");
     auto stored = httpCall(port_, "GET", "/api/messages/" + std::to_string(id), json());
     Poco::JSON::Parser again;
-    EXPECT_EQ(again.parse(stored.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("message"), text);
+    EXPECT_EQ(again.parse(stored.body)
+                  .extract<Poco::JSON::Object::Ptr>()
+                  ->getValue<std::string>("message"),
+              text);
     EXPECT_EQ(httpCall(port_, "GET", "/api/messages", json()).status, 200);
 }
 

@@ -41,15 +41,17 @@ Headers tenantAuth(const char* key = kTenantKey) {
 Headers adminAuth() { return {{"Authorization", std::string("Bearer ") + kAdminKey}}; }
 
 class ExtremeEndToEnd : public ::testing::Test {
-protected:
+  protected:
     void startService(const std::string& transport = "http", const std::string& extraConfig = "",
                       const std::string& dispatch = "") {
         port_ = freePort();
         service_ = std::make_unique<ServiceProcess>(
-            dir_, serviceYaml(port_, dir_, transport, fake_.baseUrl(), extraConfig, dispatch), port_);
+            dir_, serviceYaml(port_, dir_, transport, fake_.baseUrl(), extraConfig, dispatch),
+            port_);
     }
 
-    HttpResult post(const std::string& path, const std::string& body, const Headers& headers = tenantAuth()) {
+    HttpResult post(const std::string& path, const std::string& body,
+                    const Headers& headers = tenantAuth()) {
         return httpCall(port_, "POST", path, headers, body);
     }
     HttpResult get(const std::string& path, const Headers& headers = tenantAuth()) {
@@ -124,12 +126,14 @@ TEST_F(ExtremeEndToEnd, ReplyCarriesTheInboundModemAndPort) {
     EXPECT_EQ(inbox->getArray("data")->getObject(0)->getValue<std::string>("from"), "+15550109999");
     EXPECT_EQ(json(get("/api/contacts").body)->getObject("pagination")->getValue<int>("total"), 1);
 
-    auto r = post("/api/sms/reply", R"({"inboundMessageId":)" + std::to_string(inboundId) + R"(,"message":"Yes, 10:00"})");
+    auto r = post("/api/sms/reply", R"({"inboundMessageId":)" + std::to_string(inboundId) +
+                                        R"(,"message":"Yes, 10:00"})");
     ASSERT_EQ(r.status, 202) << r.body;
     auto reply = json(r.body);
     EXPECT_EQ(reply->getValue<std::string>("kind"), "reply");
     EXPECT_EQ(reply->getValue<std::int64_t>("replyToMessageId"), inboundId);
-    EXPECT_EQ(waitSettled(reply->getValue<std::int64_t>("id"))->getValue<std::string>("status"), "SENT");
+    EXPECT_EQ(waitSettled(reply->getValue<std::int64_t>("id"))->getValue<std::string>("status"),
+              "SENT");
 
     // By conversation key too.
     r = post("/api/sms/reply", R"({"conversationKey":"+15550109999","message":"See you"})");
@@ -139,7 +143,8 @@ TEST_F(ExtremeEndToEnd, ReplyCarriesTheInboundModemAndPort) {
     ASSERT_EQ(fake_.requestCount(), 2u);
     for (const auto& request : fake_.requests()) {
         auto body = json(request.body);
-        EXPECT_EQ(keysOf(*body), (std::set<std::string>{"recipient", "message", "usemodem", "port"}));
+        EXPECT_EQ(keysOf(*body),
+                  (std::set<std::string>{"recipient", "message", "usemodem", "port"}));
         EXPECT_EQ(body->getValue<std::string>("recipient"), "+15550109999");
         EXPECT_EQ(body->getValue<std::string>("usemodem"), "3");
         EXPECT_EQ(body->getValue<std::string>("port"), "12");
@@ -162,7 +167,8 @@ TEST_F(ExtremeEndToEnd, ServerErrorIsRetriedAndEndsSent) {
 
 TEST_F(ExtremeEndToEnd, RejectionIsFinalAndTheProviderReasonStaysInternal) {
     startService();
-    fake_.setDefault(respond(400, R"({"success":false,"message":"Recipient blacklisted at ExtremeSMS"})"));
+    fake_.setDefault(
+        respond(400, R"({"success":false,"message":"Recipient blacklisted at ExtremeSMS"})"));
     auto id = sendSms("+15550107777", "Hello");
     auto settled = waitSettled(id);
     EXPECT_EQ(settled->getValue<std::string>("status"), "FAILED");
@@ -189,7 +195,8 @@ TEST_F(ExtremeEndToEnd, RetriesStopAtMaxAttempts) {
 TEST_F(ExtremeEndToEnd, DryRunRecordsTheExactRequestWithTheSecretMasked) {
     startService("dry-run");
     auto inboundId = inbound(kInbound);
-    auto r = post("/api/sms/reply", R"({"inboundMessageId":)" + std::to_string(inboundId) + R"(,"message":"Dry"})");
+    auto r = post("/api/sms/reply",
+                  R"({"inboundMessageId":)" + std::to_string(inboundId) + R"(,"message":"Dry"})");
     ASSERT_EQ(r.status, 202);
     auto id = json(r.body)->getValue<std::int64_t>("id");
     EXPECT_EQ(waitSettled(id)->getValue<std::string>("status"), "SENT");
@@ -208,33 +215,40 @@ TEST_F(ExtremeEndToEnd, DryRunRecordsTheExactRequestWithTheSecretMasked) {
 TEST_F(ExtremeEndToEnd, UnknownReceiverIsStoredUnlinkedThenRoutedByLearnedModemPort) {
     startService();
     // Unassigned receiver, modem/port never seen: stored, not dropped, linked to no tenant.
-    auto unlinked = inbound(R"({"sender":"+15550101111","receiver":"+19990000000","message":"lost?","id":"a1","usedmodem":"9","port":"1"})");
+    auto unlinked = inbound(
+        R"({"sender":"+15550101111","receiver":"+19990000000","message":"lost?","id":"a1","usedmodem":"9","port":"1"})");
     EXPECT_GT(unlinked, 0);
     EXPECT_EQ(json(get("/api/messages").body)->getObject("pagination")->getValue<int>("total"), 0);
     auto last = json(get("/api/admin/webhook/last", adminAuth()).body)->getObject("event");
     EXPECT_EQ(last->getObject("routing")->getValue<std::string>("routedBy"), "unlinked");
 
     // Traffic to acme's number through modem 5/port 2 teaches the route table...
-    inbound(R"({"sender":"+15550102222","receiver":"+15550100001","message":"hi","id":"a2","usedmodem":5,"port":2})");
+    inbound(
+        R"({"sender":"+15550102222","receiver":"+15550100001","message":"hi","id":"a2","usedmodem":5,"port":2})");
     auto routes = json(get("/api/admin/modem-routes", adminAuth()).body)->getArray("data");
     ASSERT_EQ(routes->size(), 1u);
     EXPECT_EQ(routes->getObject(0)->getValue<std::string>("tenantId"), "acme");
     EXPECT_EQ(routes->getObject(0)->getValue<std::string>("source"), "traffic");
     // ...so a later message through that modem/port with an unknown receiver reaches acme.
-    inbound(R"({"sender":"+15550103333","receiver":"MODEM5","message":"via route","id":"a3","usedmodem":"5","port":"2"})");
+    inbound(
+        R"({"sender":"+15550103333","receiver":"MODEM5","message":"via route","id":"a3","usedmodem":"5","port":"2"})");
     last = json(get("/api/admin/webhook/last", adminAuth()).body)->getObject("event");
     EXPECT_EQ(last->getValue<std::string>("tenantId"), "acme");
     EXPECT_EQ(last->getObject("routing")->getValue<std::string>("routedBy"), "modem_route");
 
     // A manual override wins over traffic.
-    auto put = httpCall(port_, "PUT", "/api/admin/modem-routes",
-                        {{"Authorization", std::string("Bearer ") + kAdminKey}, {"Content-Type", "application/json"}},
-                        R"({"provider":"extreme-main","modem":"5","port":"2","tenantId":"globex"})");
+    auto put =
+        httpCall(port_, "PUT", "/api/admin/modem-routes",
+                 {{"Authorization", std::string("Bearer ") + kAdminKey},
+                  {"Content-Type", "application/json"}},
+                 R"({"provider":"extreme-main","modem":"5","port":"2","tenantId":"globex"})");
     ASSERT_EQ(put.status, 200) << put.body;
-    inbound(R"({"sender":"+15550104444","receiver":"MODEM5","message":"now globex","id":"a4","usedmodem":"5","port":"2"})");
+    inbound(
+        R"({"sender":"+15550104444","receiver":"MODEM5","message":"now globex","id":"a4","usedmodem":"5","port":"2"})");
     last = json(get("/api/admin/webhook/last", adminAuth()).body)->getObject("event");
     EXPECT_EQ(last->getValue<std::string>("tenantId"), "globex");
-    inbound(R"({"sender":"+15550105555","receiver":"+15550100001","message":"acme again","id":"a5","usedmodem":"5","port":"2"})");
+    inbound(
+        R"({"sender":"+15550105555","receiver":"+15550100001","message":"acme again","id":"a5","usedmodem":"5","port":"2"})");
     routes = json(get("/api/admin/modem-routes", adminAuth()).body)->getArray("data");
     EXPECT_EQ(routes->getObject(0)->getValue<std::string>("tenantId"), "globex");
     EXPECT_EQ(routes->getObject(0)->getValue<std::string>("source"), "manual");
@@ -244,7 +258,10 @@ TEST_F(ExtremeEndToEnd, DuplicateWebhookDeliveryIsStoredOnce) {
     startService();
     inbound(kInbound);
     inbound(kInbound);
-    EXPECT_EQ(json(get("/api/messages?direction=inbound").body)->getObject("pagination")->getValue<int>("total"), 1);
+    EXPECT_EQ(json(get("/api/messages?direction=inbound").body)
+                  ->getObject("pagination")
+                  ->getValue<int>("total"),
+              1);
     auto last = json(get("/api/admin/webhook/last", adminAuth()).body)->getObject("event");
     EXPECT_EQ(last->getValue<std::string>("outcome"), "duplicate");
 }
@@ -277,10 +294,12 @@ TEST_F(ExtremeEndToEnd, MalformedWebhookIsRecordedAndNotStored) {
         EXPECT_EQ(r.status, 200) << body;
     }
     EXPECT_EQ(json(get("/api/messages").body)->getObject("pagination")->getValue<int>("total"), 0);
-    auto events = json(get("/api/admin/webhook/events?limit=50", adminAuth()).body)->getArray("data");
+    auto events =
+        json(get("/api/admin/webhook/events?limit=50", adminAuth()).body)->getArray("data");
     ASSERT_EQ(events->size(), 3u);
     for (std::size_t i = 0; i < events->size(); ++i)
-        EXPECT_NE(events->getObject(static_cast<unsigned>(i))->getValue<std::string>("outcome"), "accepted");
+        EXPECT_NE(events->getObject(static_cast<unsigned>(i))->getValue<std::string>("outcome"),
+                  "accepted");
 }
 
 TEST_F(ExtremeEndToEnd, SigtermFinishesAnInFlightDispatchAndExitsZero) {
@@ -291,7 +310,8 @@ TEST_F(ExtremeEndToEnd, SigtermFinishesAnInFlightDispatchAndExitsZero) {
     EXPECT_EQ(service_->stop(SIGTERM), 0);
     // The attempt in flight at SIGTERM was completed and stored before exit.
     fake_.setDefault(respond(200, R"({"success":true,"id":"second"})"));
-    service_ = std::make_unique<ServiceProcess>(dir_, serviceYaml(port_, dir_, "http", fake_.baseUrl()), port_);
+    service_ = std::make_unique<ServiceProcess>(
+        dir_, serviceYaml(port_, dir_, "http", fake_.baseUrl()), port_);
     auto message = json(get("/api/messages/" + std::to_string(id)).body);
     EXPECT_EQ(message->getValue<std::string>("status"), "SENT");
     EXPECT_EQ(fake_.requestCount(), 1u);
@@ -303,7 +323,9 @@ TEST_F(ExtremeEndToEnd, LogsCarryOneLinePerWebhookAndAttemptAndNoSecrets) {
     waitSettled(sendSms("+15550107777", "Logged"));
     EXPECT_EQ(service_->stop(SIGTERM), 0);
     std::string log = service_->log();
-    EXPECT_NE(log.find("webhook route=/api/webhook/extreme provider=extreme-main"), std::string::npos) << log;
+    EXPECT_NE(log.find("webhook route=/api/webhook/extreme provider=extreme-main"),
+              std::string::npos)
+        << log;
     EXPECT_NE(log.find("dispatch message="), std::string::npos) << log;
     for (const char* secret : {kExtremeKey, kTenantKey, kOtherTenantKey, kAdminKey})
         EXPECT_EQ(log.find(secret), std::string::npos) << secret;

@@ -16,7 +16,8 @@ std::string dumpSqlite(const std::string& path) {
     Poco::Data::SQLite::Connector::registerConnector();
     Poco::Data::Session session("SQLite", path);
     std::vector<std::string> tables;
-    session << "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", into(tables), now;
+    session << "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", into(tables),
+        now;
     std::ostringstream out;
     for (const auto& table : tables) {
         out << "== " << table << "\n";

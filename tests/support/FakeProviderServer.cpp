@@ -16,16 +16,18 @@ namespace switchboard::testing {
 namespace {
 
 class RecordingHandler : public Poco::Net::HTTPRequestHandler {
-public:
+  public:
     explicit RecordingHandler(FakeProviderServer& owner) : owner_(owner) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
+    void handleRequest(Poco::Net::HTTPServerRequest& req,
+                       Poco::Net::HTTPServerResponse& resp) override {
         RecordedRequest r;
         r.method = req.getMethod();
         r.uri = req.getURI();
         for (const auto& [k, v] : req) r.headers.emplace_back(k, v);
         Poco::StreamCopier::copyToString(req.stream(), r.body);
         ScriptedResponse answer = owner_.record(std::move(r));
-        if (answer.delayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(answer.delayMs));
+        if (answer.delayMs > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(answer.delayMs));
         resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         resp.setContentType(answer.contentType);
         for (const auto& [k, v] : answer.headers) resp.set(k, v);
@@ -33,18 +35,19 @@ public:
         resp.send() << answer.body;
     }
 
-private:
+  private:
     FakeProviderServer& owner_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
+  public:
     explicit Factory(FakeProviderServer& owner) : owner_(owner) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
         return new RecordingHandler(owner_);
     }
 
-private:
+  private:
     FakeProviderServer& owner_;
 };
 

@@ -30,8 +30,8 @@ struct ScriptedResponse {
 };
 
 /// Shorthand for a scripted answer.
-inline ScriptedResponse respond(int status, std::string body, std::string contentType = "application/json",
-                                int delayMs = 0) {
+inline ScriptedResponse respond(int status, std::string body,
+                                std::string contentType = "application/json", int delayMs = 0) {
     ScriptedResponse r;
     r.status = status;
     r.body = std::move(body);
@@ -43,7 +43,7 @@ inline ScriptedResponse respond(int status, std::string body, std::string conten
 /// A real HTTP server on 127.0.0.1 (ephemeral port) standing in for a provider: records
 /// every request and answers from a queue of scripted responses (then the default).
 class FakeProviderServer {
-public:
+  public:
     FakeProviderServer();
     ~FakeProviderServer();
 
@@ -61,7 +61,7 @@ public:
     // Used by the request handler.
     ScriptedResponse record(RecordedRequest request);
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<RecordedRequest> requests_;
     std::deque<ScriptedResponse> queue_;

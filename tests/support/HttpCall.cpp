@@ -18,7 +18,8 @@ std::string HttpResult::header(const std::string& name) const {
 }
 
 HttpResult httpCall(int port, const std::string& method, const std::string& pathAndQuery,
-                    const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
+                    const std::vector<std::pair<std::string, std::string>>& headers,
+                    const std::string& body) {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
     session.setTimeout(Poco::Timespan(5, 0));
     Poco::Net::HTTPRequest request(method, pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);

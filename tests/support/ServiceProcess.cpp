@@ -18,8 +18,9 @@ std::map<std::string, std::string> serviceEnv() {
             {"SB_EXTREME_KEY", kExtremeKey}};
 }
 
-std::string serviceYaml(int port, const TempDir& dir, const std::string& transport, const std::string& extremeBaseUrl,
-                        const std::string& extraExtremeConfig, const std::string& dispatchBlock) {
+std::string serviceYaml(int port, const TempDir& dir, const std::string& transport,
+                        const std::string& extremeBaseUrl, const std::string& extraExtremeConfig,
+                        const std::string& dispatchBlock) {
     std::string yaml = "server:\n  bind: 127.0.0.1\n  port: " + std::to_string(port) +
                        "\n  threads: 8\n  max_body_bytes: 65536\n"
                        "logging:\n  level: information\n"
@@ -27,26 +28,31 @@ std::string serviceYaml(int port, const TempDir& dir, const std::string& transpo
                        dir.file("switchboard.db") +
                        "\n"
                        "plugins:\n  directory: " SWITCHBOARD_PLUGIN_DIR "\n";
-    yaml += dispatchBlock.empty() ? "dispatch:\n  workers: 2\n  max_attempts: 3\n  backoff_initial_ms: 200\n"
-                                    "  poll_interval_ms: 50\n  connect_timeout_ms: 2000\n  read_timeout_ms: 2000\n"
-                                  : dispatchBlock;
-    yaml += "admin:\n  api_key: ${SB_ADMIN_KEY}\n"
-            "providers:\n  - id: extreme-main\n    plugin: extreme\n    transport: " +
-            transport + "\n    config:\n      api_key: ${SB_EXTREME_KEY}\n      base_url: " + extremeBaseUrl + "\n";
+    yaml += dispatchBlock.empty()
+                ? "dispatch:\n  workers: 2\n  max_attempts: 3\n  backoff_initial_ms: 200\n"
+                  "  poll_interval_ms: 50\n  connect_timeout_ms: 2000\n  read_timeout_ms: 2000\n"
+                : dispatchBlock;
+    yaml +=
+        "admin:\n  api_key: ${SB_ADMIN_KEY}\n"
+        "providers:\n  - id: extreme-main\n    plugin: extreme\n    transport: " +
+        transport +
+        "\n    config:\n      api_key: ${SB_EXTREME_KEY}\n      base_url: " + extremeBaseUrl + "\n";
     if (!extraExtremeConfig.empty()) yaml += "      " + extraExtremeConfig + "\n";
-    yaml += "routes:\n  - path: /api/webhook/extreme\n    providers: [extreme-main]\n"
-            "tenants:\n"
-            "  - id: acme\n    name: Acme Clinic\n    business_name: Acme Clinic\n"
-            "    default_provider: extreme-main\n    numbers: [\"+15550100001\"]\n"
-            "    api_keys: [\"${SB_TENANT_KEY}\"]\n"
-            "  - id: globex\n    name: Globex\n    default_provider: extreme-main\n"
-            "    numbers: [\"+15550200002\"]\n    api_keys: [\"${SB_OTHER_TENANT_KEY}\"]\n";
+    yaml +=
+        "routes:\n  - path: /api/webhook/extreme\n    providers: [extreme-main]\n"
+        "tenants:\n"
+        "  - id: acme\n    name: Acme Clinic\n    business_name: Acme Clinic\n"
+        "    default_provider: extreme-main\n    numbers: [\"+15550100001\"]\n"
+        "    api_keys: [\"${SB_TENANT_KEY}\"]\n"
+        "  - id: globex\n    name: Globex\n    default_provider: extreme-main\n"
+        "    numbers: [\"+15550200002\"]\n    api_keys: [\"${SB_OTHER_TENANT_KEY}\"]\n";
     return yaml;
 }
 
 namespace {
 
-Poco::ProcessHandle launch(const TempDir& dir, const std::vector<std::string>& args, const std::string& logPath,
+Poco::ProcessHandle launch(const TempDir& dir, const std::vector<std::string>& args,
+                           const std::string& logPath,
                            const std::map<std::string, std::string>& extraEnv) {
     // exec through sh only to redirect both streams into the log file; the pid is then the
     // switchboard process itself, so signals reach it directly.
@@ -64,7 +70,8 @@ ServiceProcess::ServiceProcess(const TempDir& dir, const std::string& yaml, int 
                                const std::map<std::string, std::string>& extraEnv)
     : dir_(dir), port_(port), logPath_(dir.file("service.log")) {
     std::string configPath = dir.write("switchboard.yaml", yaml);
-    handle_ = std::make_unique<Poco::ProcessHandle>(launch(dir, {"--config", configPath}, logPath_, extraEnv));
+    handle_ = std::make_unique<Poco::ProcessHandle>(
+        launch(dir, {"--config", configPath}, logPath_, extraEnv));
     running_ = true;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {

@@ -25,14 +25,15 @@ inline constexpr const char* kExtremeKey = "test-extreme-api-key-98765";
 /// (+15550200002, kOtherTenantKey). `extraExtremeConfig` is appended (indented) to the
 /// instance's config block; `dispatchBlock` replaces the dispatch section.
 std::string serviceYaml(int port, const TempDir& dir, const std::string& transport,
-                        const std::string& extremeBaseUrl, const std::string& extraExtremeConfig = "",
+                        const std::string& extremeBaseUrl,
+                        const std::string& extraExtremeConfig = "",
                         const std::string& dispatchBlock = "");
 
 /// The real `switchboard` binary running as a child process with a config file, its
 /// stderr captured to a file. Waits until /healthz answers (10 s max, else throws with
 /// the log). The destructor kills it (SIGKILL) if still running.
 class ServiceProcess {
-public:
+  public:
     ServiceProcess(const TempDir& dir, const std::string& yaml, int port,
                    const std::map<std::string, std::string>& extraEnv = {});
     ~ServiceProcess();
@@ -43,7 +44,7 @@ public:
     int stop(int signal = 15);
     std::string log() const;
 
-private:
+  private:
     const TempDir& dir_;
     int port_;
     std::string logPath_;

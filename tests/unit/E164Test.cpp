@@ -5,7 +5,7 @@
 namespace switchboard::util {
 
 TEST(E164, AcceptsPlusAndSevenToFifteenDigits) {
-    EXPECT_TRUE(isE164("+1555010"));          // 7 digits, the minimum
+    EXPECT_TRUE(isE164("+1555010"));  // 7 digits, the minimum
     EXPECT_TRUE(isE164("+15550100001"));
     EXPECT_TRUE(isE164("+123456789012345"));  // 15 digits, the maximum
 }

@@ -55,11 +55,11 @@ typedef struct sb_str {
 
 /* Result of every hook. Values are fixed forever. */
 typedef enum sb_status {
-    SB_OK = 0,          /* success; the hook's output holds its documented result */
-    SB_NOT_MINE = 1,    /* detect only: the request is not for this plugin */
-    SB_REJECTED = 2,    /* verify only: the request is not authentic; output = reason text */
-    SB_BAD_INPUT = 3,   /* the input is malformed for this plugin; output = reason text */
-    SB_ERROR = 4        /* internal error (e.g. an exception caught by the SDK); output = text */
+    SB_OK = 0,        /* success; the hook's output holds its documented result */
+    SB_NOT_MINE = 1,  /* detect only: the request is not for this plugin */
+    SB_REJECTED = 2,  /* verify only: the request is not authentic; output = reason text */
+    SB_BAD_INPUT = 3, /* the input is malformed for this plugin; output = reason text */
+    SB_ERROR = 4      /* internal error (e.g. an exception caught by the SDK); output = text */
 } sb_status;
 
 /* Log levels for sb_host_api.log, ordered by severity. */
@@ -91,24 +91,24 @@ typedef struct sb_header {
  */
 typedef struct sb_http_request {
     uint32_t struct_size;
-    sb_str method;          /* "POST", "GET", ... */
-    sb_str path;            /* path only, no query string, percent-encoding preserved */
-    sb_str query;           /* raw query string without '?', possibly empty */
+    sb_str method; /* "POST", "GET", ... */
+    sb_str path;   /* path only, no query string, percent-encoding preserved */
+    sb_str query;  /* raw query string without '?', possibly empty */
     const sb_header* headers;
     size_t header_count;
-    sb_str body;            /* raw body bytes exactly as received (signatures need them) */
-    sb_str remote_addr;     /* peer IP address as text ("127.0.0.1", "::1") */
-    sb_str public_url;      /* the URL the provider called, as the operator's YAML gives
-                               the public base URL + path + '?' + query (for URL-signed
-                               schemes such as Twilio's) */
+    sb_str body;        /* raw body bytes exactly as received (signatures need them) */
+    sb_str remote_addr; /* peer IP address as text ("127.0.0.1", "::1") */
+    sb_str public_url;  /* the URL the provider called, as the operator's YAML gives
+                           the public base URL + path + '?' + query (for URL-signed
+                           schemes such as Twilio's) */
 } sb_http_request;
 
 /* An HTTP response the host received from a provider, for parse_send_response. */
 typedef struct sb_http_response {
     uint32_t struct_size;
-    int32_t status;         /* HTTP status code, e.g. 201 */
+    int32_t status; /* HTTP status code, e.g. 201 */
     const sb_header* headers;
-    size_t header_count;    /* names lowercased by the host */
+    size_t header_count; /* names lowercased by the host */
     sb_str body;
 } sb_http_response;
 

@@ -14,7 +14,8 @@
 namespace switchboard::app {
 
 void configureLogging(const std::string& level, const std::string& file) {
-    Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(
+        new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
     formatter->setProperty("times", "UTC");
     Poco::AutoPtr<Poco::Channel> console;
     if (file.empty()) {

@@ -30,9 +30,10 @@ std::string Service::checkConfig(const std::string& path) {
     std::string summary = path + ": OK (plugins:";
     for (const auto& name : registry.names()) summary += " " + name;
     summary += "; providers:";
-    for (const auto& [id, p] : providers.all()) summary += " " + id + "[" + p.config.transport + "]";
-    summary += "; routes: " + std::to_string(config.routes.size()) + "; tenants: " +
-               std::to_string(config.tenants.size()) + ")";
+    for (const auto& [id, p] : providers.all())
+        summary += " " + id + "[" + p.config.transport + "]";
+    summary += "; routes: " + std::to_string(config.routes.size()) +
+               "; tenants: " + std::to_string(config.tenants.size()) + ")";
     return summary;
 }
 
@@ -49,11 +50,14 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
 
     db_ = store::Database::openSqlite(config_.storage.sqlitePath, config_.storage.poolSize);
     int applied = db_->migrate();
-    log.information("store: sqlite %s (%d migrations applied)", config_.storage.sqlitePath, applied);
+    log.information("store: sqlite %s (%d migrations applied)", config_.storage.sqlitePath,
+                    applied);
     bootstrapTenants();
 
-    dispatcher_ = std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch, clock_);
-    sends_ = std::make_unique<messaging::SendService>(*db_, *providers_, clock_, [this] { dispatcher_->wake(); });
+    dispatcher_ =
+        std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch, clock_);
+    sends_ = std::make_unique<messaging::SendService>(*db_, *providers_, clock_,
+                                                      [this] { dispatcher_->wake(); });
     webhooks_ = std::make_unique<messaging::WebhookService>(*db_, *providers_, clock_);
     context_ = std::make_unique<http::ServiceContext>(
         http::ServiceContext{config_, *db_, *providers_, *sends_, *webhooks_, clock_});
@@ -72,7 +76,8 @@ void Service::bootstrapTenants() {
     for (const auto& t : config_.tenants) {
         std::vector<std::string> hashes;
         for (const auto& key : t.apiKeys) hashes.push_back(util::sha256Hex(key));
-        tenants.bootstrap({t.id, t.name, t.businessName, t.defaultProvider, false}, t.numbers, hashes, now);
+        tenants.bootstrap({t.id, t.name, t.businessName, t.defaultProvider, false}, t.numbers,
+                          hashes, now);
     }
 }
 
@@ -97,7 +102,8 @@ void Service::start() {
     dispatcher_->start();
     started_ = true;
     std::string providers;
-    for (const auto& [id, p] : providers_->all()) providers += " " + id + "[" + p.config.transport + "]";
+    for (const auto& [id, p] : providers_->all())
+        providers += " " + id + "[" + p.config.transport + "]";
     Poco::Logger::get("switchboard")
         .information("listening on %s:%d (providers:%s)", s.bind, port(), providers);
 }

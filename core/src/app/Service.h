@@ -24,7 +24,7 @@ namespace switchboard::app {
 /// and outbox dispatcher ready. Construction does every check that can fail, so a bad
 /// configuration fails before a port is bound.
 class Service {
-public:
+  public:
     /// Throws config::ConfigError, plugin::PluginLoadError, store::StoreUnavailable or
     /// std::runtime_error (a plugin refusing its instance config), each naming the culprit.
     explicit Service(config::AppConfig config);
@@ -43,7 +43,7 @@ public:
     int port() const;
     const config::AppConfig& config() const { return config_; }
 
-private:
+  private:
     void bootstrapTenants();
 
     config::AppConfig config_;

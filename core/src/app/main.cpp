@@ -20,18 +20,21 @@ namespace {
 const std::filesystem::path kLaunchDirectory = std::filesystem::current_path();
 
 class SwitchboardApp : public Poco::Util::ServerApplication {
-protected:
+  protected:
     void defineOptions(Poco::Util::OptionSet& options) override {
         ServerApplication::defineOptions(options);
-        options.addOption(Poco::Util::Option("config", "c", "configuration file (default config/switchboard.yaml)")
+        options.addOption(Poco::Util::Option("config", "c",
+                                             "configuration file (default config/switchboard.yaml)")
                               .required(false)
                               .repeatable(false)
                               .argument("FILE"));
-        options.addOption(Poco::Util::Option("check-config", "", "validate FILE (YAML, plugins, schemas) and exit")
+        options.addOption(Poco::Util::Option("check-config", "",
+                                             "validate FILE (YAML, plugins, schemas) and exit")
                               .required(false)
                               .repeatable(false)
                               .argument("FILE"));
-        options.addOption(Poco::Util::Option("help", "h", "show this help").required(false).repeatable(false));
+        options.addOption(
+            Poco::Util::Option("help", "h", "show this help").required(false).repeatable(false));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -72,7 +75,7 @@ protected:
         }
     }
 
-private:
+  private:
     std::string configPath_ = "config/switchboard.yaml";
     std::string checkPath_;
     bool help_ = false;

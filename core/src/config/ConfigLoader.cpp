@@ -20,8 +20,10 @@ void readServer(YamlReader r, ServerConfig& s) {
     s.maxQueued = static_cast<int>(r.integer("max_queued", s.maxQueued, 1, 100000));
     s.maxBodyBytes = static_cast<std::size_t>(
         r.integer("max_body_bytes", static_cast<long long>(s.maxBodyBytes), 256, 64LL << 20));
-    s.keepAliveTimeoutS = static_cast<int>(r.integer("keep_alive_timeout_s", s.keepAliveTimeoutS, 1, 3600));
-    s.requestTimeoutS = static_cast<int>(r.integer("request_timeout_s", s.requestTimeoutS, 1, 3600));
+    s.keepAliveTimeoutS =
+        static_cast<int>(r.integer("keep_alive_timeout_s", s.keepAliveTimeoutS, 1, 3600));
+    s.requestTimeoutS =
+        static_cast<int>(r.integer("request_timeout_s", s.requestTimeoutS, 1, 3600));
     s.publicBaseUrl = r.string("public_base_url", "");
     while (!s.publicBaseUrl.empty() && s.publicBaseUrl.back() == '/') s.publicBaseUrl.pop_back();
     r.finish();
@@ -30,7 +32,8 @@ void readServer(YamlReader r, ServerConfig& s) {
 void readStorage(YamlReader r, StorageConfig& s) {
     s.driver = r.string("driver", s.driver);
     if (s.driver != "sqlite")
-        throw ConfigError(r.childPath("driver"), "unsupported driver '" + s.driver + "' (supported: sqlite)");
+        throw ConfigError(r.childPath("driver"),
+                          "unsupported driver '" + s.driver + "' (supported: sqlite)");
     YamlReader sqlite(r.child("sqlite"), r.childPath("sqlite"), r.baseDir());
     s.sqlitePath = sqlite.string("path", s.sqlitePath);
     sqlite.finish();
@@ -41,29 +44,35 @@ void readStorage(YamlReader r, StorageConfig& s) {
 void readDispatch(YamlReader r, DispatchConfig& d) {
     d.workers = static_cast<int>(r.integer("workers", d.workers, 1, 256));
     d.maxAttempts = static_cast<int>(r.integer("max_attempts", d.maxAttempts, 1, 100));
-    d.backoffInitialMs = static_cast<int>(r.integer("backoff_initial_ms", d.backoffInitialMs, 1, kMaxInt));
+    d.backoffInitialMs =
+        static_cast<int>(r.integer("backoff_initial_ms", d.backoffInitialMs, 1, kMaxInt));
     d.backoffJitter = r.number("backoff_jitter", d.backoffJitter, 0.0, 0.9);
-    d.pollIntervalMs = static_cast<int>(r.integer("poll_interval_ms", d.pollIntervalMs, 10, 600000));
-    d.connectTimeoutMs = static_cast<int>(r.integer("connect_timeout_ms", d.connectTimeoutMs, 1, 600000));
+    d.pollIntervalMs =
+        static_cast<int>(r.integer("poll_interval_ms", d.pollIntervalMs, 10, 600000));
+    d.connectTimeoutMs =
+        static_cast<int>(r.integer("connect_timeout_ms", d.connectTimeoutMs, 1, 600000));
     d.readTimeoutMs = static_cast<int>(r.integer("read_timeout_ms", d.readTimeoutMs, 1, 600000));
     d.leaseSeconds = static_cast<int>(r.integer("lease_seconds", d.leaseSeconds, 5, 86400));
     r.finish();
 }
 
-const std::set<std::string> kCanonical = {"QUEUED", "PENDING",     "SENT",   "DELIVERED",
-                                          "UNDELIVERED", "FAILED", "UNKNOWN"};
+const std::set<std::string> kCanonical = {"QUEUED",      "PENDING", "SENT",   "DELIVERED",
+                                          "UNDELIVERED", "FAILED",  "UNKNOWN"};
 
-ProviderConfig readProvider(const YAML::Node& node, const std::string& path, const std::string& baseDir) {
+ProviderConfig readProvider(const YAML::Node& node, const std::string& path,
+                            const std::string& baseDir) {
     YamlReader r(node, path, baseDir);
     ProviderConfig p;
     p.keyPath = path;
     p.id = r.requiredString("id");
     static const std::regex kId("[A-Za-z0-9_.-]{1,64}");
-    if (!std::regex_match(p.id, kId)) throw ConfigError(r.childPath("id"), "must match [A-Za-z0-9_.-]{1,64}");
+    if (!std::regex_match(p.id, kId))
+        throw ConfigError(r.childPath("id"), "must match [A-Za-z0-9_.-]{1,64}");
     p.plugin = r.requiredString("plugin");
     p.transport = r.string("transport", "http");
     if (p.transport != "http" && p.transport != "dry-run")
-        throw ConfigError(r.childPath("transport"), "must be 'http' or 'dry-run', got '" + p.transport + "'");
+        throw ConfigError(r.childPath("transport"),
+                          "must be 'http' or 'dry-run', got '" + p.transport + "'");
     p.rawConfig = r.child("config");
     const YAML::Node statuses = r.child("status_map");
     if (statuses.IsDefined() && !statuses.IsNull()) {
@@ -73,9 +82,10 @@ ProviderConfig readProvider(const YAML::Node& node, const std::string& path, con
             std::string keyPath = YamlReader::join(r.childPath("status_map"), raw);
             std::string canonical = YamlReader::scalar(entry.second, keyPath, baseDir);
             if (!kCanonical.count(canonical))
-                throw ConfigError(keyPath, "'" + canonical +
-                                               "' is not a canonical status (QUEUED, PENDING, SENT, "
-                                               "DELIVERED, UNDELIVERED, FAILED, UNKNOWN)");
+                throw ConfigError(keyPath,
+                                  "'" + canonical +
+                                      "' is not a canonical status (QUEUED, PENDING, SENT, "
+                                      "DELIVERED, UNDELIVERED, FAILED, UNKNOWN)");
             p.statusMap[raw] = canonical;
         }
     }
@@ -88,7 +98,8 @@ void forEachItem(YamlReader& r, const std::string& key, F&& f) {
     const YAML::Node list = r.child(key);
     if (!list.IsDefined() || list.IsNull()) return;
     if (!list.IsSequence()) throw ConfigError(r.childPath(key), "expected a list");
-    for (std::size_t i = 0; i < list.size(); ++i) f(list[i], YamlReader::index(r.childPath(key), i));
+    for (std::size_t i = 0; i < list.size(); ++i)
+        f(list[i], YamlReader::index(r.childPath(key), i));
 }
 
 AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::string& source) {
@@ -139,12 +150,14 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
         rc.path = route.requiredString("path");
         if (rc.path.front() != '/' || rc.path.find('?') != std::string::npos)
             throw ConfigError(route.childPath("path"), "must start with '/' and have no query");
-        if (rc.path.rfind("/api/admin", 0) == 0 || rc.path == "/api/sms/send" || rc.path == "/api/sms/reply")
+        if (rc.path.rfind("/api/admin", 0) == 0 || rc.path == "/api/sms/send" ||
+            rc.path == "/api/sms/reply")
             throw ConfigError(route.childPath("path"), "collides with a built-in API path");
         if (!routePaths.insert(rc.path).second)
             throw ConfigError(route.childPath("path"), "duplicate route path '" + rc.path + "'");
         rc.providers = route.stringList("providers");
-        if (rc.providers.empty()) throw ConfigError(route.childPath("providers"), "must name at least one provider");
+        if (rc.providers.empty())
+            throw ConfigError(route.childPath("providers"), "must name at least one provider");
         for (std::size_t i = 0; i < rc.providers.size(); ++i) {
             if (!providerIds.count(rc.providers[i]))
                 throw ConfigError(YamlReader::index(route.childPath("providers"), i),
@@ -160,23 +173,30 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
         TenantConfig t;
         t.id = tenant.requiredString("id");
         static const std::regex kSlug("[a-z0-9][a-z0-9_-]{0,63}");
-        if (!std::regex_match(t.id, kSlug)) throw ConfigError(tenant.childPath("id"), "must match [a-z0-9][a-z0-9_-]{0,63}");
-        if (!tenantIds.insert(t.id).second) throw ConfigError(tenant.childPath("id"), "duplicate tenant id '" + t.id + "'");
+        if (!std::regex_match(t.id, kSlug))
+            throw ConfigError(tenant.childPath("id"), "must match [a-z0-9][a-z0-9_-]{0,63}");
+        if (!tenantIds.insert(t.id).second)
+            throw ConfigError(tenant.childPath("id"), "duplicate tenant id '" + t.id + "'");
         t.name = tenant.string("name", t.id);
         t.businessName = tenant.string("business_name", t.name);
         t.defaultProvider = tenant.requiredString("default_provider");
         if (!providerIds.count(t.defaultProvider))
-            throw ConfigError(tenant.childPath("default_provider"), "unknown provider id '" + t.defaultProvider + "'");
+            throw ConfigError(tenant.childPath("default_provider"),
+                              "unknown provider id '" + t.defaultProvider + "'");
         t.numbers = tenant.stringList("numbers");
         for (std::size_t i = 0; i < t.numbers.size(); ++i) {
             std::string keyPath = YamlReader::index(tenant.childPath("numbers"), i);
-            if (!util::isE164(t.numbers[i])) throw ConfigError(keyPath, "'" + t.numbers[i] + "' is not an E.164 number (+ and 7-15 digits)");
-            if (!numbers.insert(t.numbers[i]).second) throw ConfigError(keyPath, "number " + t.numbers[i] + " is assigned twice");
+            if (!util::isE164(t.numbers[i]))
+                throw ConfigError(
+                    keyPath, "'" + t.numbers[i] + "' is not an E.164 number (+ and 7-15 digits)");
+            if (!numbers.insert(t.numbers[i]).second)
+                throw ConfigError(keyPath, "number " + t.numbers[i] + " is assigned twice");
         }
         t.apiKeys = tenant.stringList("api_keys");
         for (std::size_t i = 0; i < t.apiKeys.size(); ++i) {
             std::string keyPath = YamlReader::index(tenant.childPath("api_keys"), i);
-            if (t.apiKeys[i].size() < 16) throw ConfigError(keyPath, "API keys must be at least 16 characters");
+            if (t.apiKeys[i].size() < 16)
+                throw ConfigError(keyPath, "API keys must be at least 16 characters");
             if (!keys.insert(t.apiKeys[i]).second || t.apiKeys[i] == config.adminApiKey)
                 throw ConfigError(keyPath, "API key is used twice");
             config.secrets.push_back(t.apiKeys[i]);
@@ -190,14 +210,16 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
 
 }  // namespace
 
-AppConfig loadConfigText(const std::string& yaml, const std::string& baseDir, const std::string& sourceName) {
+AppConfig loadConfigText(const std::string& yaml, const std::string& baseDir,
+                         const std::string& sourceName) {
     YAML::Node root;
     try {
         root = YAML::Load(yaml);
     } catch (const YAML::Exception& e) {
         throw ConfigError("", sourceName + ": invalid YAML: " + e.what());
     }
-    if (!root.IsDefined() || root.IsNull()) throw ConfigError("", sourceName + ": the file is empty");
+    if (!root.IsDefined() || root.IsNull())
+        throw ConfigError("", sourceName + ": the file is empty");
     return build(root, baseDir, sourceName);
 }
 

@@ -13,7 +13,8 @@ namespace switchboard::config {
 namespace {
 
 Poco::Dynamic::Var convert(const std::string& type, const YAML::Node& node, const std::string& path,
-                           const std::string& baseDir, bool secret, std::vector<std::string>& secrets) {
+                           const std::string& baseDir, bool secret,
+                           std::vector<std::string>& secrets) {
     if (type == "string") {
         std::string value = YamlReader::scalar(node, path, baseDir);
         if (secret && !value.empty()) secrets.push_back(value);
@@ -48,7 +49,8 @@ Poco::Dynamic::Var convert(const std::string& type, const YAML::Node& node, cons
         Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
         for (const auto& entry : node) {
             std::string key = entry.first.as<std::string>();
-            std::string value = YamlReader::scalar(entry.second, YamlReader::join(path, key), baseDir);
+            std::string value =
+                YamlReader::scalar(entry.second, YamlReader::join(path, key), baseDir);
             if (secret && !value.empty()) secrets.push_back(value);
             object->set(key, value);
         }
@@ -59,8 +61,9 @@ Poco::Dynamic::Var convert(const std::string& type, const YAML::Node& node, cons
 
 }  // namespace
 
-ValidatedInstanceConfig validateInstanceConfig(const std::string& schemaJson, const YAML::Node& config,
-                                               const std::string& keyPath, const std::string& baseDir) {
+ValidatedInstanceConfig validateInstanceConfig(const std::string& schemaJson,
+                                               const YAML::Node& config, const std::string& keyPath,
+                                               const std::string& baseDir) {
     Poco::JSON::Parser parser;
     auto schema = parser.parse(schemaJson).extract<Poco::JSON::Object::Ptr>();
     auto properties = schema->getObject("properties");
@@ -73,7 +76,8 @@ ValidatedInstanceConfig validateInstanceConfig(const std::string& schemaJson, co
     if (config.IsMap()) {
         for (const auto& entry : config) {
             std::string key = entry.first.as<std::string>();
-            if (!properties->has(key)) throw ConfigError(YamlReader::join(keyPath, key), "unknown key for this plugin");
+            if (!properties->has(key))
+                throw ConfigError(YamlReader::join(keyPath, key), "unknown key for this plugin");
         }
     }
     for (const auto& [key, specVar] : *properties) {

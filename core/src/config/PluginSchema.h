@@ -18,7 +18,8 @@ struct ValidatedInstanceConfig {
 /// Resolves ${ENV}/file: references, applies defaults, converts to JSON.
 /// Throws ConfigError naming `keyPath`.<key> for an unknown key, a wrong type or a missing
 /// required key.
-ValidatedInstanceConfig validateInstanceConfig(const std::string& schemaJson, const YAML::Node& config,
-                                               const std::string& keyPath, const std::string& baseDir);
+ValidatedInstanceConfig validateInstanceConfig(const std::string& schemaJson,
+                                               const YAML::Node& config, const std::string& keyPath,
+                                               const std::string& baseDir);
 
 }  // namespace switchboard::config

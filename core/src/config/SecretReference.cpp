@@ -33,7 +33,8 @@ std::string resolveReferences(const std::string& value, const std::string& keyPa
         const std::smatch& match = *it;
         std::string name = match[1].str();
         const char* env = std::getenv(name.c_str());
-        if (env == nullptr) throw ConfigError(keyPath, "environment variable " + name + " is not set");
+        if (env == nullptr)
+            throw ConfigError(keyPath, "environment variable " + name + " is not set");
         result.append(value, last, static_cast<std::size_t>(match.position(0)) - last);
         result.append(env);
         last = static_cast<std::size_t>(match.position(0) + match.length(0));

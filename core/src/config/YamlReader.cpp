@@ -45,14 +45,16 @@ std::string YamlReader::requiredString(const std::string& key) {
     return value;
 }
 
-long long YamlReader::integer(const std::string& key, long long fallback, long long min, long long max) {
+long long YamlReader::integer(const std::string& key, long long fallback, long long min,
+                              long long max) {
     read_.insert(key);
     if (!has(key)) return fallback;
     std::string text = scalar(node_[key], join(path_, key), baseDir_);
     long long value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size())
-        throw ConfigError(join(path_, key), "expected an integer, got '" + text + "'" + where(node_[key]));
+        throw ConfigError(join(path_, key),
+                          "expected an integer, got '" + text + "'" + where(node_[key]));
     if (value < min || value > max)
         throw ConfigError(join(path_, key), "must be between " + std::to_string(min) + " and " +
                                                 std::to_string(max) + ", got " + text);
@@ -72,8 +74,8 @@ double YamlReader::number(const std::string& key, double fallback, double min, d
         throw ConfigError(join(path_, key), "expected a number, got '" + text + "'");
     }
     if (value < min || value > max)
-        throw ConfigError(join(path_, key), "must be between " + std::to_string(min) + " and " +
-                                                std::to_string(max));
+        throw ConfigError(join(path_, key),
+                          "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return value;
 }
 
@@ -106,7 +108,8 @@ void YamlReader::finish() const {
     if (!node_.IsMap()) return;
     for (const auto& entry : node_) {
         std::string key = entry.first.as<std::string>();
-        if (!read_.count(key)) throw ConfigError(join(path_, key), "unknown key" + where(entry.first));
+        if (!read_.count(key))
+            throw ConfigError(join(path_, key), "unknown key" + where(entry.first));
     }
 }
 

@@ -12,7 +12,7 @@ namespace switchboard::config {
 /// full key path on error; finish() refuses keys nobody asked for. String values go through
 /// resolveReferences (${ENV}, file:), so secrets may be referenced anywhere.
 class YamlReader {
-public:
+  public:
     /// `node` must be a mapping (or null/undefined = empty); throws ConfigError otherwise.
     YamlReader(const YAML::Node& node, std::string keyPath, std::string baseDir);
 
@@ -42,7 +42,7 @@ public:
     static std::string scalar(const YAML::Node& node, const std::string& keyPath,
                               const std::string& baseDir);
 
-private:
+  private:
     YAML::Node node_;
     std::string path_;
     std::string baseDir_;

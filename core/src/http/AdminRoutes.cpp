@@ -15,7 +15,8 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         auth.admin(ex);
         int limit = static_cast<int>(ex.queryInt("limit", 50, 1, 500));
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& e : store::WebhookEventRepository(ctx.db).latest(limit)) items->add(webhookEventJson(e));
+        for (const auto& e : store::WebhookEventRepository(ctx.db).latest(limit))
+            items->add(webhookEventJson(e));
         Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
         root->set("data", items);
         ex.sendJson(200, root);
@@ -25,7 +26,8 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         auth.admin(ex);
         auto latest = store::WebhookEventRepository(ctx.db).latest(1);
         Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
-        root->set("event", latest.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(webhookEventJson(latest.front())));
+        root->set("event", latest.empty() ? Poco::Dynamic::Var()
+                                          : Poco::Dynamic::Var(webhookEventJson(latest.front())));
         ex.sendJson(200, root);
     });
 
@@ -35,7 +37,8 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         std::optional<std::int64_t> messageId;
         if (ex.query("messageId")) messageId = ex.queryInt("messageId", 0, 1, INT64_MAX);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& r : store::DryRunRepository(ctx.db).latest(limit, messageId)) items->add(dryRunJson(r));
+        for (const auto& r : store::DryRunRepository(ctx.db).latest(limit, messageId))
+            items->add(dryRunJson(r));
         Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
         root->set("data", items);
         ex.sendJson(200, root);
@@ -44,7 +47,8 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
     router.add("GET", "/api/admin/modem-routes", [&ctx, &auth](Exchange& ex) {
         auth.admin(ex);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& r : store::ModemRouteRepository(ctx.db).all()) items->add(modemRouteJson(r));
+        for (const auto& r : store::ModemRouteRepository(ctx.db).all())
+            items->add(modemRouteJson(r));
         Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
         root->set("data", items);
         ex.sendJson(200, root);
@@ -60,16 +64,18 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         route.tenantId = fields.string("tenantId");
         fields.finish();
         if (ctx.providers.find(route.providerInstance) == nullptr)
-            throw ApiError(400, "invalid_field", "'provider' is not a configured provider instance");
+            throw ApiError(400, "invalid_field",
+                           "'provider' is not a configured provider instance");
         if (!store::TenantRepository(ctx.db).get(route.tenantId))
             throw ApiError(400, "invalid_field", "'tenantId' is not a known tenant");
         route.source = "manual";
         route.updatedAt = ctx.clock.nowMs();
         store::ModemRouteRepository(ctx.db).setManual(route);
         ctx.db.write([&](Poco::Data::Session& s) {
-            store::AuditRepository::append(s, route.tenantId, "admin", "modem_route.set",
-                                           route.providerInstance + "/" + route.modem + "/" + route.port,
-                                           util::toJson(modemRouteJson(route)), route.updatedAt);
+            store::AuditRepository::append(
+                s, route.tenantId, "admin", "modem_route.set",
+                route.providerInstance + "/" + route.modem + "/" + route.port,
+                util::toJson(modemRouteJson(route)), route.updatedAt);
         });
         ex.sendJson(200, modemRouteJson(route));
     });

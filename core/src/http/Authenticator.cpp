@@ -15,7 +15,8 @@ namespace {
 
 store::Tenant Authenticator::tenant(Exchange& exchange) const {
     auto token = exchange.bearerToken();
-    if (!token || token->empty()) unauthorized(exchange, "missing API key: send 'Authorization: Bearer <key>'");
+    if (!token || token->empty())
+        unauthorized(exchange, "missing API key: send 'Authorization: Bearer <key>'");
     auto found = store::TenantRepository(db_).findByKeyHash(util::sha256Hex(*token));
     if (!found) unauthorized(exchange, "invalid API key");
     return *found;
@@ -23,7 +24,8 @@ store::Tenant Authenticator::tenant(Exchange& exchange) const {
 
 void Authenticator::admin(Exchange& exchange) const {
     auto token = exchange.bearerToken();
-    if (!token || token->empty()) unauthorized(exchange, "missing admin key: send 'Authorization: Bearer <key>'");
+    if (!token || token->empty())
+        unauthorized(exchange, "missing admin key: send 'Authorization: Bearer <key>'");
     if (!util::constantTimeEquals(*token, adminKey_)) unauthorized(exchange, "invalid admin key");
 }
 

@@ -22,8 +22,10 @@ std::string Exchange::remoteAddr() const { return request_.clientAddress().host(
 
 const std::string& Exchange::body() {
     if (body_) return *body_;
-    if (request_.hasContentLength() && request_.getContentLength64() > static_cast<Poco::Int64>(maxBodyBytes_))
-        throw ApiError(413, "body_too_large", "request body exceeds " + std::to_string(maxBodyBytes_) + " bytes");
+    if (request_.hasContentLength() &&
+        request_.getContentLength64() > static_cast<Poco::Int64>(maxBodyBytes_))
+        throw ApiError(413, "body_too_large",
+                       "request body exceeds " + std::to_string(maxBodyBytes_) + " bytes");
     std::string data;
     std::istream& in = request_.stream();
     char buffer[8192];
@@ -31,7 +33,8 @@ const std::string& Exchange::body() {
         in.read(buffer, sizeof(buffer));
         data.append(buffer, static_cast<std::size_t>(in.gcount()));
         if (data.size() > maxBodyBytes_)
-            throw ApiError(413, "body_too_large", "request body exceeds " + std::to_string(maxBodyBytes_) + " bytes");
+            throw ApiError(413, "body_too_large",
+                           "request body exceeds " + std::to_string(maxBodyBytes_) + " bytes");
     }
     body_ = std::move(data);
     return *body_;
@@ -42,7 +45,8 @@ Poco::JSON::Object::Ptr Exchange::jsonBody() {
     if (type.rfind("application/json", 0) != 0)
         throw ApiError(415, "unsupported_media_type", "Content-Type must be application/json");
     const std::string& text = body();
-    if (text.empty()) throw ApiError(400, "malformed_json", "request body is empty; a JSON object is required");
+    if (text.empty())
+        throw ApiError(400, "malformed_json", "request body is empty; a JSON object is required");
     try {
         Poco::JSON::Parser parser;
         Poco::Dynamic::Var parsed = parser.parse(text);
@@ -69,21 +73,24 @@ std::optional<std::string> Exchange::query(const std::string& name) const {
     return std::nullopt;
 }
 
-long long Exchange::queryInt(const std::string& name, long long fallback, long long min, long long max) const {
+long long Exchange::queryInt(const std::string& name, long long fallback, long long min,
+                             long long max) const {
     auto text = query(name);
     if (!text) return fallback;
     long long value = 0;
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max)
         throw ApiError(400, "invalid_parameter",
-                       "'" + name + "' must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+                       "'" + name + "' must be an integer from " + std::to_string(min) + " to " +
+                           std::to_string(max));
     return value;
 }
 
 std::optional<std::string> Exchange::bearerToken() const {
     if (!request_.has("Authorization")) return std::nullopt;
     const std::string& value = request_.get("Authorization");
-    if (value.size() <= 7 || Poco::icompare(value.substr(0, 7), std::string("Bearer ")) != 0) return std::nullopt;
+    if (value.size() <= 7 || Poco::icompare(value.substr(0, 7), std::string("Bearer ")) != 0)
+        return std::nullopt;
     return Poco::trim(value.substr(7));
 }
 

@@ -16,8 +16,9 @@ namespace switchboard::http {
 /// One request/response pair with the checks every endpoint shares: bounded body reads,
 /// JSON content type and parsing, query parameters, and the JSON/error responses.
 class Exchange {
-public:
-    Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::size_t maxBodyBytes);
+  public:
+    Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+             std::size_t maxBodyBytes);
 
     Poco::Net::HTTPServerRequest& request() { return request_; }
     Poco::Net::HTTPServerResponse& response() { return response_; }
@@ -38,7 +39,8 @@ public:
     std::optional<std::string> query(const std::string& name) const;
 
     /// Integer query parameter within [min, max]; ApiError 400 invalid_parameter naming it.
-    long long queryInt(const std::string& name, long long fallback, long long min, long long max) const;
+    long long queryInt(const std::string& name, long long fallback, long long min,
+                       long long max) const;
 
     /// The value of "Authorization: Bearer <token>", or nullopt.
     std::optional<std::string> bearerToken() const;
@@ -48,7 +50,7 @@ public:
     void sendError(int status, const std::string& code, const std::string& message);
     bool sent() const { return sent_; }
 
-private:
+  private:
     Poco::Net::HTTPServerRequest& request_;
     Poco::Net::HTTPServerResponse& response_;
     std::size_t maxBodyBytes_;

@@ -16,7 +16,7 @@ namespace switchboard::http {
 /// refuses fields the endpoint does not know (400 unknown_field), so a typo never silently
 /// drops a value.
 class JsonFields {
-public:
+  public:
     explicit JsonFields(Poco::JSON::Object::Ptr object) : object_(std::move(object)) {}
 
     std::optional<std::string> optString(const std::string& name) {
@@ -40,7 +40,8 @@ public:
             if (v.isInteger()) return v.convert<Poco::Int64>();
             if (v.isString()) {
                 std::string s = v.convert<std::string>();
-                if (!s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos)
+                if (!s.empty() && s.size() <= 18 &&
+                    s.find_first_not_of("0123456789") == std::string::npos)
                     return std::stoll(s);
             }
         } catch (const std::exception&) {
@@ -49,11 +50,12 @@ public:
     }
     void finish() const {
         for (const auto& [name, value] : *object_) {
-            if (!seen_.count(name)) throw ApiError(400, "unknown_field", "unknown field '" + name + "'");
+            if (!seen_.count(name))
+                throw ApiError(400, "unknown_field", "unknown field '" + name + "'");
         }
     }
 
-private:
+  private:
     Poco::JSON::Object::Ptr object_;
     std::set<std::string> seen_;
 };

@@ -5,7 +5,9 @@
 namespace switchboard::http {
 namespace {
 
-Poco::Dynamic::Var orNull(const std::string& s) { return s.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s); }
+Poco::Dynamic::Var orNull(const std::string& s) {
+    return s.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s);
+}
 
 template <class T>
 Poco::Dynamic::Var orNull(const std::optional<T>& v) {
@@ -96,8 +98,8 @@ Poco::JSON::Object::Ptr modemRouteJson(const store::ModemRoute& r) {
     return o;
 }
 
-Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items, const store::PageRequest& page,
-                                 std::int64_t total) {
+Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
+                                 const store::PageRequest& page, std::int64_t total) {
     Poco::JSON::Object::Ptr pagination = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     pagination->set("page", page.page);
     pagination->set("limit", page.limit);

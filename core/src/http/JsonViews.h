@@ -21,7 +21,7 @@ Poco::JSON::Object::Ptr dryRunJson(const store::DryRunRecord& r);
 Poco::JSON::Object::Ptr modemRouteJson(const store::ModemRoute& r);
 
 /// {"data": items, "pagination": {page, limit, total, totalPages}}.
-Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items, const store::PageRequest& page,
-                                 std::int64_t total);
+Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
+                                 const store::PageRequest& page, std::int64_t total);
 
 }  // namespace switchboard::http

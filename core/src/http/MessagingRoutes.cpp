@@ -13,7 +13,8 @@ store::PageRequest pageOf(const Exchange& exchange) {
     store::PageRequest page;
     page.page = static_cast<int>(exchange.queryInt("page", 1, 1, 1'000'000));
     // Above the maximum is clamped rather than refused: clients asking for "all" get the most.
-    page.limit = static_cast<int>(std::min<long long>(exchange.queryInt("limit", 50, 1, 1'000'000), 100));
+    page.limit =
+        static_cast<int>(std::min<long long>(exchange.queryInt("limit", 50, 1, 1'000'000), 100));
     return page;
 }
 
@@ -48,7 +49,8 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
         if (direction == "inbox") direction = "inbound";
         if (direction == "outbox") direction = "outbound";
         if (!direction.empty() && direction != "inbound" && direction != "outbound")
-            throw ApiError(400, "invalid_parameter", "'direction' must be inbound (inbox) or outbound (outbox)");
+            throw ApiError(400, "invalid_parameter",
+                           "'direction' must be inbound (inbox) or outbound (outbox)");
         store::PageRequest page = pageOf(ex);
         std::int64_t total = 0;
         auto messages = store::MessageRepository(ctx.db).list(tenant.id, direction, page, total);

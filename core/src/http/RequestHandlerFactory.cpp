@@ -11,10 +11,12 @@ namespace switchboard::http {
 namespace {
 
 class RoutingHandler : public Poco::Net::HTTPRequestHandler {
-public:
-    RoutingHandler(const Router& router, std::size_t maxBodyBytes) : router_(router), maxBodyBytes_(maxBodyBytes) {}
+  public:
+    RoutingHandler(const Router& router, std::size_t maxBodyBytes)
+        : router_(router), maxBodyBytes_(maxBodyBytes) {}
 
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
         Exchange exchange(request, response, maxBodyBytes_);
         auto& log = Poco::Logger::get("http");
         try {
@@ -28,20 +30,25 @@ public:
         } catch (const store::StoreUnavailable& e) {
             log.error("%s %s: %s", request.getMethod(), exchange.path(), std::string(e.what()));
             response.set("Retry-After", "5");
-            reply(exchange, 503, "service_unavailable", "storage is temporarily unavailable; retry later");
+            reply(exchange, 503, "service_unavailable",
+                  "storage is temporarily unavailable; retry later");
         } catch (const std::exception& e) {
-            log.error("%s %s: unexpected error: %s", request.getMethod(), exchange.path(), std::string(e.what()));
+            log.error("%s %s: unexpected error: %s", request.getMethod(), exchange.path(),
+                      std::string(e.what()));
             reply(exchange, 500, "internal_error", "internal error");
         } catch (...) {
-            log.error("%s %s: unexpected non-standard exception", request.getMethod(), exchange.path());
+            log.error("%s %s: unexpected non-standard exception", request.getMethod(),
+                      exchange.path());
             reply(exchange, 500, "internal_error", "internal error");
         }
         if (log.debug())
-            log.debug("%s %s -> %d", request.getMethod(), exchange.path(), static_cast<int>(response.getStatus()));
+            log.debug("%s %s -> %d", request.getMethod(), exchange.path(),
+                      static_cast<int>(response.getStatus()));
     }
 
-private:
-    static void reply(Exchange& exchange, int status, const std::string& code, const std::string& message) {
+  private:
+    static void reply(Exchange& exchange, int status, const std::string& code,
+                      const std::string& message) {
         if (exchange.sent()) return;  // the response is already on the wire; nothing more to say
         try {
             exchange.sendError(status, code, message);
@@ -56,7 +63,8 @@ private:
 
 }  // namespace
 
-Poco::Net::HTTPRequestHandler* RequestHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
+Poco::Net::HTTPRequestHandler* RequestHandlerFactory::createRequestHandler(
+    const Poco::Net::HTTPServerRequest&) {
     return new RoutingHandler(router_, maxBodyBytes_);
 }
 

@@ -13,13 +13,14 @@ namespace switchboard::http {
 /// with a generic message (details go to the log, never to the client). A handler can
 /// never take the process down.
 class RequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
+  public:
     RequestHandlerFactory(const Router& router, std::size_t maxBodyBytes)
         : router_(router), maxBodyBytes_(maxBodyBytes) {}
 
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest& request) override;
 
-private:
+  private:
     const Router& router_;
     std::size_t maxBodyBytes_;
 };

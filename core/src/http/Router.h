@@ -15,7 +15,7 @@ using Handler = std::function<void(Exchange&)>;
 /// path parameter. An unknown path is 404 not_found; a known path with another method is
 /// 405 method_not_allowed.
 class Router {
-public:
+  public:
     void add(const std::string& method, const std::string& path, Handler handler);
     /// Matches "prefix/<segment>" where segment is non-empty and has no '/'.
     void addWithId(const std::string& method, const std::string& prefix, Handler handler);
@@ -26,7 +26,7 @@ public:
 
     bool hasPath(const std::string& path) const { return exact_.count(path) > 0; }
 
-private:
+  private:
     std::map<std::string, std::map<std::string, Handler>> exact_;
     std::map<std::string, std::map<std::string, Handler>> prefixed_;
 };

@@ -11,7 +11,8 @@ void addWebhookRoutes(Router& router, ServiceContext& ctx) {
             request.method = ex.request().getMethod();
             request.path = ex.path();
             request.query = ex.rawQuery();
-            for (const auto& [name, value] : ex.request()) request.headers.emplace_back(Poco::toLower(name), value);
+            for (const auto& [name, value] : ex.request())
+                request.headers.emplace_back(Poco::toLower(name), value);
             request.body = ex.body();
             request.remoteAddr = ex.remoteAddr();
             std::string base = ctx.config.server.publicBaseUrl;

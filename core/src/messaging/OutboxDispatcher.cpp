@@ -38,16 +38,17 @@ OutgoingRequest requestOf(const std::string& json) {
     r.url = o->getValue<std::string>("url");
     r.body = o->optValue<std::string>("body", "");
     if (auto headers = o->getObject("headers")) {
-        for (const auto& [name, value] : *headers) r.headers.emplace_back(name, value.convert<std::string>());
+        for (const auto& [name, value] : *headers)
+            r.headers.emplace_back(name, value.convert<std::string>());
     }
     return r;
 }
 
 bool sensitiveHeader(const std::string& name) {
     std::string n = Poco::toLower(name);
-    return n == "authorization" || n == "proxy-authorization" || n.find("token") != std::string::npos ||
-           n.find("secret") != std::string::npos || n.find("key") != std::string::npos ||
-           n.find("signature") != std::string::npos;
+    return n == "authorization" || n == "proxy-authorization" ||
+           n.find("token") != std::string::npos || n.find("secret") != std::string::npos ||
+           n.find("key") != std::string::npos || n.find("signature") != std::string::npos;
 }
 
 // Headers as recorded in the dry-run sink: credentials masked but the auth scheme kept, so
@@ -57,7 +58,8 @@ std::string maskedHeadersJson(const OutgoingRequest& r) {
     for (const auto& [name, value] : r.headers) {
         if (sensitiveHeader(name)) {
             auto space = value.find(' ');
-            headers.set(name, space == std::string::npos ? std::string("****") : value.substr(0, space) + " ****");
+            headers.set(name, space == std::string::npos ? std::string("****")
+                                                         : value.substr(0, space) + " ****");
         } else {
             headers.set(name, util::SecretMasker::instance().mask(value));
         }
@@ -102,7 +104,8 @@ void OutboxDispatcher::wake() {
 bool OutboxDispatcher::runOnce() {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     const auto now = clock_.nowMs();
-    auto claimed = store::MessageRepository(db_).claimDue(owner_, now, now + config_.leaseSeconds * 1000LL, 1);
+    auto claimed =
+        store::MessageRepository(db_).claimDue(owner_, now, now + config_.leaseSeconds * 1000LL, 1);
     if (claimed.empty()) return false;
     process(claimed.front(), rng);
     return true;
@@ -114,7 +117,8 @@ void OutboxDispatcher::workerLoop(int index) {
         bool worked = false;
         try {
             const auto now = clock_.nowMs();
-            auto claimed = store::MessageRepository(db_).claimDue(owner_, now, now + config_.leaseSeconds * 1000LL, 1);
+            auto claimed = store::MessageRepository(db_).claimDue(
+                owner_, now, now + config_.leaseSeconds * 1000LL, 1);
             for (const auto& m : claimed) process(m, rng);
             worked = !claimed.empty();
         } catch (const std::exception& e) {
@@ -131,18 +135,23 @@ void OutboxDispatcher::workerLoop(int index) {
 }
 
 void OutboxDispatcher::retryOrFail(const store::Message& m, int attempts, const std::string& code,
-                                   const std::string& detail, std::int64_t retryAfterMs, std::mt19937_64& rng) {
+                                   const std::string& detail, std::int64_t retryAfterMs,
+                                   std::mt19937_64& rng) {
     store::MessageRepository repo(db_);
     const auto now = clock_.nowMs();
     if (retry_.mayRetry(attempts)) {
         auto delay = retry_.delayMs(attempts, retryAfterMs, rng);
         repo.scheduleRetry(m.id, attempts, now + delay, code, detail, now);
-        logger().warning("dispatch message=%s provider=%s attempt=%d outcome=%s next_in_ms=%s detail=%s",
-                         std::to_string(m.id), m.providerInstance, attempts, code, std::to_string(delay), detail);
+        logger().warning(
+            "dispatch message=%s provider=%s attempt=%d outcome=%s next_in_ms=%s detail=%s",
+            std::to_string(m.id), m.providerInstance, attempts, code, std::to_string(delay),
+            detail);
     } else {
         repo.markFailed(m.id, attempts, "retries_exhausted", code + ": " + detail, now);
-        logger().error("dispatch message=%s provider=%s attempt=%d outcome=FAILED reason=retries_exhausted last=%s",
-                       std::to_string(m.id), m.providerInstance, attempts, code + ": " + detail);
+        logger().error(
+            "dispatch message=%s provider=%s attempt=%d outcome=FAILED reason=retries_exhausted "
+            "last=%s",
+            std::to_string(m.id), m.providerInstance, attempts, code + ": " + detail);
     }
 }
 
@@ -151,7 +160,8 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
     const int attempts = m.attempts + 1;
     const plugin::Provider* provider = providers_.find(m.providerInstance);
     if (provider == nullptr) {
-        repo.markFailed(m.id, attempts, "provider_unavailable", "provider instance '" + m.providerInstance + "' is not configured",
+        repo.markFailed(m.id, attempts, "provider_unavailable",
+                        "provider instance '" + m.providerInstance + "' is not configured",
                         clock_.nowMs());
         logger().error("dispatch message=%s provider=%s outcome=FAILED reason=provider_unavailable",
                        std::to_string(m.id), m.providerInstance);
@@ -165,23 +175,32 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         request = requestOf(built.output);
     } catch (const std::exception& e) {
         repo.markFailed(m.id, attempts, "invalid_provider_request", e.what(), clock_.nowMs());
-        logger().error("dispatch message=%s provider=%s outcome=FAILED reason=invalid_provider_request detail=%s",
-                       std::to_string(m.id), m.providerInstance, std::string(e.what()));
+        logger().error(
+            "dispatch message=%s provider=%s outcome=FAILED reason=invalid_provider_request "
+            "detail=%s",
+            std::to_string(m.id), m.providerInstance, std::string(e.what()));
         return;
     }
 
     if (provider->dryRun()) {
-        store::DryRunRecord record{0,           m.id,       m.tenantId.value_or(""),
-                                   m.providerInstance, request.method, util::SecretMasker::instance().mask(request.url),
-                                   maskedHeadersJson(request), util::SecretMasker::instance().mask(request.body),
+        store::DryRunRecord record{0,
+                                   m.id,
+                                   m.tenantId.value_or(""),
+                                   m.providerInstance,
+                                   request.method,
+                                   util::SecretMasker::instance().mask(request.url),
+                                   maskedHeadersJson(request),
+                                   util::SecretMasker::instance().mask(request.body),
                                    clock_.nowMs()};
         db_.write([&](Poco::Data::Session& s) {
             store::DryRunRepository::insert(s, record);
-            store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id), attempts, record.createdAt);
+            store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id), attempts,
+                                               record.createdAt);
         });
-        logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s body=%s",
-                             std::to_string(m.id), m.providerInstance, attempts, request.method, record.url,
-                             record.body);
+        logger().information(
+            "dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s body=%s",
+            std::to_string(m.id), m.providerInstance, attempts, request.method, record.url,
+            record.body);
         return;
     }
 
@@ -190,7 +209,8 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         retryOrFail(m, attempts, "provider_unreachable", exchange.error, 0, rng);
         return;
     }
-    auto classified = provider->instance->parseSendResponse(exchange.status, exchange.headers, exchange.body);
+    auto classified =
+        provider->instance->parseSendResponse(exchange.status, exchange.headers, exchange.body);
     std::string outcome, providerRef, errorCode, errorMessage;
     std::int64_t retryAfterMs = 0;
     try {
@@ -204,22 +224,28 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
     } catch (const std::exception& e) {
         // The provider answered but we cannot tell how: retrying could send twice, so stop.
         repo.markFailed(m.id, attempts, "provider_response_unreadable",
-                        "HTTP " + std::to_string(exchange.status) + ": " + e.what(), clock_.nowMs());
-        logger().error("dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED reason=unreadable_response",
-                       std::to_string(m.id), m.providerInstance, attempts, exchange.status);
+                        "HTTP " + std::to_string(exchange.status) + ": " + e.what(),
+                        clock_.nowMs());
+        logger().error(
+            "dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED "
+            "reason=unreadable_response",
+            std::to_string(m.id), m.providerInstance, attempts, exchange.status);
         return;
     }
-    const std::string detail = "HTTP " + std::to_string(exchange.status) + (errorCode.empty() ? "" : " " + errorCode) +
+    const std::string detail = "HTTP " + std::to_string(exchange.status) +
+                               (errorCode.empty() ? "" : " " + errorCode) +
                                (errorMessage.empty() ? "" : ": " + errorMessage);
     if (outcome == "ACCEPTED") {
         repo.markSent(m.id, providerRef, attempts, clock_.nowMs());
-        logger().information("dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s elapsed_ms=%s",
-                             std::to_string(m.id), m.providerInstance, attempts, exchange.status, providerRef,
-                             std::to_string(exchange.elapsedMs));
+        logger().information(
+            "dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s elapsed_ms=%s",
+            std::to_string(m.id), m.providerInstance, attempts, exchange.status, providerRef,
+            std::to_string(exchange.elapsedMs));
     } else if (outcome == "REJECTED") {
         repo.markFailed(m.id, attempts, "provider_rejected", detail, clock_.nowMs());
-        logger().warning("dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED detail=%s",
-                         std::to_string(m.id), m.providerInstance, attempts, exchange.status, detail);
+        logger().warning(
+            "dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED detail=%s",
+            std::to_string(m.id), m.providerInstance, attempts, exchange.status, detail);
     } else if (outcome == "THROTTLED") {
         retryOrFail(m, attempts, "provider_throttled", detail, retryAfterMs, rng);
     } else {

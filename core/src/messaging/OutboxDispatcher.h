@@ -28,9 +28,9 @@ namespace switchboard::messaging {
 ///     error_detail, never shown to tenants).
 /// The provider call happens outside any transaction. One log line per attempt.
 class OutboxDispatcher {
-public:
-    OutboxDispatcher(store::Database& db, const plugin::ProviderSet& providers, const config::DispatchConfig& config,
-                     const util::Clock& clock);
+  public:
+    OutboxDispatcher(store::Database& db, const plugin::ProviderSet& providers,
+                     const config::DispatchConfig& config, const util::Clock& clock);
     ~OutboxDispatcher();
 
     /// Starts `config.workers` threads.
@@ -44,11 +44,11 @@ public:
     /// processed. For tests and tools; do not mix with start().
     bool runOnce();
 
-private:
+  private:
     void workerLoop(int index);
     void process(const store::Message& message, std::mt19937_64& rng);
-    void retryOrFail(const store::Message& m, int attempts, const std::string& code, const std::string& detail,
-                     std::int64_t retryAfterMs, std::mt19937_64& rng);
+    void retryOrFail(const store::Message& m, int attempts, const std::string& code,
+                     const std::string& detail, std::int64_t retryAfterMs, std::mt19937_64& rng);
 
     store::Database& db_;
     const plugin::ProviderSet& providers_;

@@ -15,9 +15,9 @@ namespace switchboard::messaging {
 namespace {
 
 Poco::Net::Context::Ptr tlsContext() {
-    static Poco::Net::Context::Ptr context =
-        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
-                               true, "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+    static Poco::Net::Context::Ptr context = new Poco::Net::Context(
+        Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true,
+        "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
     return context;
 }
 
@@ -33,17 +33,20 @@ ProviderExchange ProviderHttpClient::execute(const OutgoingRequest& request) con
         Poco::URI uri(request.url);
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
         if (uri.getScheme() == "https") {
-            session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tlsContext());
+            session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+                                                                      tlsContext());
         } else if (uri.getScheme() == "http") {
             session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
         } else {
             exchange.error = "unsupported URL scheme '" + uri.getScheme() + "'";
             return exchange;
         }
-        session->setTimeout(Poco::Timespan(0, connectTimeoutMs_ * 1000), Poco::Timespan(0, readTimeoutMs_ * 1000),
+        session->setTimeout(Poco::Timespan(0, connectTimeoutMs_ * 1000),
+                            Poco::Timespan(0, readTimeoutMs_ * 1000),
                             Poco::Timespan(0, readTimeoutMs_ * 1000));
         session->setKeepAlive(false);
-        Poco::Net::HTTPRequest req(request.method, uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
+        Poco::Net::HTTPRequest req(request.method,
+                                   uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
                                    Poco::Net::HTTPMessage::HTTP_1_1);
         for (const auto& [name, value] : request.headers) req.set(name, value);
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
@@ -51,7 +54,8 @@ ProviderExchange ProviderHttpClient::execute(const OutgoingRequest& request) con
         Poco::Net::HTTPResponse response;
         std::istream& in = session->receiveResponse(response);
         exchange.status = static_cast<int>(response.getStatus());
-        for (const auto& [name, value] : response) exchange.headers.emplace_back(Poco::toLower(name), value);
+        for (const auto& [name, value] : response)
+            exchange.headers.emplace_back(Poco::toLower(name), value);
         char buffer[8192];
         while (in && exchange.body.size() < kMaxResponseBytes) {
             in.read(buffer, sizeof(buffer));

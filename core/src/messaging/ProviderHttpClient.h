@@ -17,18 +17,18 @@ struct OutgoingRequest {
 
 /// The provider's answer, or why there was none.
 struct ProviderExchange {
-    bool delivered = false;   ///< false: network error / timeout; `error` says which
+    bool delivered = false;  ///< false: network error / timeout; `error` says which
     std::string error;
     int status = 0;
     std::vector<std::pair<std::string, std::string>> headers;  ///< names lowercased
-    std::string body;         ///< at most kMaxResponseBytes
+    std::string body;                                          ///< at most kMaxResponseBytes
     std::int64_t elapsedMs = 0;
 };
 
 /// Executes provider requests with Poco's HTTP(S) client. One connection per request, so a
 /// stuck provider never poisons later sends. Thread-safe (no shared state).
 class ProviderHttpClient {
-public:
+  public:
     static constexpr std::size_t kMaxResponseBytes = 1 << 20;
 
     /// connectTimeoutMs bounds the TCP/TLS connect; readTimeoutMs bounds each socket read
@@ -38,7 +38,7 @@ public:
     /// Never throws for network problems: they come back as delivered=false.
     ProviderExchange execute(const OutgoingRequest& request) const;
 
-private:
+  private:
     int connectTimeoutMs_;
     int readTimeoutMs_;
 };

@@ -11,7 +11,9 @@ namespace switchboard::messaging {
 /// uniform factor in [1 - jitter, 1 + jitter] so retries from many messages spread out.
 /// With the default 2000 ms: ~2 s, ~4 s, ~8 s.
 class RetryPolicy {
-public:
+  public:
+    static constexpr std::int64_t kMaxDelayMs = 3'600'000;  ///< one hour
+
     RetryPolicy(int maxAttempts, int initialMs, double jitter)
         : maxAttempts_(maxAttempts), initialMs_(initialMs), jitter_(jitter) {}
 
@@ -24,11 +26,13 @@ public:
     std::int64_t delayMs(int attemptsMade, std::int64_t retryAfterMs, Rng& rng) const {
         double base = initialMs_ * std::pow(2.0, std::max(0, attemptsMade - 1));
         std::uniform_real_distribution<double> factor(1.0 - jitter_, 1.0 + jitter_);
-        auto delay = static_cast<std::int64_t>(base * factor(rng));
-        return std::min<std::int64_t>(std::max(delay, retryAfterMs), 3'600'000);
+        // Cap in floating point before converting: initial·2^(n-1) overflows int64 for large
+        // attempt counts, and that conversion is undefined (it gave 0 ms on x86-64).
+        auto delay = static_cast<std::int64_t>(std::min(base * factor(rng), static_cast<double>(kMaxDelayMs)));
+        return std::min<std::int64_t>(std::max(delay, retryAfterMs), kMaxDelayMs);
     }
 
-private:
+  private:
     int maxAttempts_;
     int initialMs_;
     double jitter_;

@@ -15,8 +15,8 @@ namespace switchboard::messaging {
 using http::ApiError;
 using store::Message;
 
-SendService::SendService(store::Database& db, const plugin::ProviderSet& providers, const util::Clock& clock,
-                         std::function<void()> onQueued)
+SendService::SendService(store::Database& db, const plugin::ProviderSet& providers,
+                         const util::Clock& clock, std::function<void()> onQueued)
     : db_(db), providers_(providers), clock_(clock), onQueued_(std::move(onQueued)) {}
 
 void SendService::validateText(const std::string& text) const {
@@ -31,9 +31,11 @@ void SendService::validateText(const std::string& text) const {
 
 Message SendService::send(const store::Tenant& tenant, const SendRequest& request) {
     if (!util::isE164(request.to))
-        throw ApiError(400, "invalid_phone", "'to' must be an E.164 number: '+' and 7 to 15 digits, e.g. +15550100001");
+        throw ApiError(400, "invalid_phone",
+                       "'to' must be an E.164 number: '+' and 7 to 15 digits, e.g. +15550100001");
     if (request.from && !util::isE164(*request.from))
-        throw ApiError(400, "invalid_phone", "'from' must be an E.164 number: '+' and 7 to 15 digits");
+        throw ApiError(400, "invalid_phone",
+                       "'from' must be an E.164 number: '+' and 7 to 15 digits");
     validateText(request.text);
     Message m;
     m.direction = "outbound";
@@ -47,9 +49,11 @@ Message SendService::send(const store::Tenant& tenant, const SendRequest& reques
 
 Message SendService::reply(const store::Tenant& tenant, const ReplyRequest& request) {
     if (request.inboundMessageId.has_value() == request.conversationKey.has_value())
-        throw ApiError(400, "invalid_request", "give exactly one of 'inboundMessageId' or 'conversationKey'");
+        throw ApiError(400, "invalid_request",
+                       "give exactly one of 'inboundMessageId' or 'conversationKey'");
     if (request.conversationKey && !util::isE164(*request.conversationKey))
-        throw ApiError(400, "invalid_phone", "'conversationKey' must be the contact's E.164 number");
+        throw ApiError(400, "invalid_phone",
+                       "'conversationKey' must be the contact's E.164 number");
     validateText(request.text);
 
     store::MessageRepository messages(db_);
@@ -57,7 +61,8 @@ Message SendService::reply(const store::Tenant& tenant, const ReplyRequest& requ
     if (request.inboundMessageId) {
         inbound = messages.get(tenant.id, *request.inboundMessageId);
         if (!inbound || inbound->direction != "inbound")
-            throw ApiError(404, "inbound_not_found", "no inbound message " + std::to_string(*request.inboundMessageId));
+            throw ApiError(404, "inbound_not_found",
+                           "no inbound message " + std::to_string(*request.inboundMessageId));
     } else {
         inbound = messages.latestInboundFrom(tenant.id, *request.conversationKey);
     }
@@ -83,10 +88,12 @@ Message SendService::reply(const store::Tenant& tenant, const ReplyRequest& requ
             m.warning = "the inbound message carried no reply context; sent without it";
     } else {
         m.providerInstance = tenant.defaultProvider;
-        m.warning = "the inbound message's provider is no longer configured; sent without reply context";
+        m.warning =
+            "the inbound message's provider is no longer configured; sent without reply context";
     }
     if (!util::isE164(m.toNumber))
-        throw ApiError(400, "invalid_phone", "the inbound message's sender is not an E.164 number; cannot reply");
+        throw ApiError(400, "invalid_phone",
+                       "the inbound message's sender is not an E.164 number; cannot reply");
     return enqueue(tenant, std::move(m), "sms.reply");
 }
 
@@ -99,18 +106,21 @@ Message SendService::enqueue(const store::Tenant& tenant, Message m, const std::
     m.createdAt = m.updatedAt = now;
     m.nextAttemptAt = now;
     db_.write([&](Poco::Data::Session& s) {
-        m.contactId = store::ContactRepository::ensure(s, tenant.id, m.toNumber, tenant.businessName, now);
+        m.contactId =
+            store::ContactRepository::ensure(s, tenant.id, m.toNumber, tenant.businessName, now);
         m.id = store::MessageRepository::insert(s, m);
         Poco::JSON::Object detail;
         detail.set("kind", m.kind);
         detail.set("to", m.toNumber);
         if (m.replyToMessageId) detail.set("replyTo", *m.replyToMessageId);
         if (!m.warning.empty()) detail.set("warning", m.warning);
-        store::AuditRepository::append(s, tenant.id, "tenant:" + tenant.id, action, "message:" + std::to_string(m.id),
-                                       util::toJson(detail), now);
+        store::AuditRepository::append(s, tenant.id, "tenant:" + tenant.id, action,
+                                       "message:" + std::to_string(m.id), util::toJson(detail),
+                                       now);
     });
     if (!m.warning.empty())
-        Poco::Logger::get("messaging").warning("message %s (tenant %s): %s", std::to_string(m.id), tenant.id, m.warning);
+        Poco::Logger::get("messaging")
+            .warning("message %s (tenant %s): %s", std::to_string(m.id), tenant.id, m.warning);
     if (onQueued_) onQueued_();
     return m;
 }

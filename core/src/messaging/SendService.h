@@ -28,7 +28,7 @@ struct ReplyRequest {
 /// Validates, stores (status QUEUED, in one transaction with the contact capture and the
 /// audit entry) and wakes the dispatcher. Never talks to a provider itself.
 class SendService {
-public:
+  public:
     /// Longest accepted body in Unicode code points (10 concatenated UCS-2 segments).
     static constexpr std::size_t kMaxTextChars = 670;
 
@@ -44,8 +44,9 @@ public:
     /// warning. Throws http::ApiError 400 (invalid input) or 404 (inbound_not_found).
     store::Message reply(const store::Tenant& tenant, const ReplyRequest& request);
 
-private:
-    store::Message enqueue(const store::Tenant& tenant, store::Message message, const std::string& action);
+  private:
+    store::Message enqueue(const store::Tenant& tenant, store::Message message,
+                           const std::string& action);
     void validateText(const std::string& text) const;
 
     store::Database& db_;

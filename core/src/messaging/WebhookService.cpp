@@ -22,7 +22,9 @@ namespace {
 constexpr std::size_t kMaxStoredPayload = 16 * 1024;
 
 std::string clip(const std::string& payload) {
-    return payload.size() <= kMaxStoredPayload ? payload : payload.substr(0, kMaxStoredPayload) + "…[truncated]";
+    return payload.size() <= kMaxStoredPayload
+               ? payload
+               : payload.substr(0, kMaxStoredPayload) + "…[truncated]";
 }
 
 WebhookReply replyFor(const plugin::Provider* provider, const char* result) {
@@ -59,20 +61,24 @@ InboundEvent inboundOf(const Poco::JSON::Object::Ptr& e) {
     return in;
 }
 
-bool alreadyStored(Poco::Data::Session& s, const std::string& providerInstance, const std::string& providerRef) {
+bool alreadyStored(Poco::Data::Session& s, const std::string& providerInstance,
+                   const std::string& providerRef) {
     if (providerRef.empty()) return false;
     Poco::Int64 count = 0;
-    s << "SELECT COUNT(*) FROM messages WHERE direction = 'inbound' AND provider_instance = $1 AND provider_ref = $2",
+    s << "SELECT COUNT(*) FROM messages WHERE direction = 'inbound' AND provider_instance = $1 AND "
+         "provider_ref = $2",
         bind(providerInstance), bind(providerRef), into(count), now;
     return count > 0;
 }
 
 }  // namespace
 
-WebhookService::WebhookService(store::Database& db, const plugin::ProviderSet& providers, const util::Clock& clock)
+WebhookService::WebhookService(store::Database& db, const plugin::ProviderSet& providers,
+                               const util::Clock& clock)
     : db_(db), providers_(providers), clock_(clock) {}
 
-WebhookReply WebhookService::handle(const config::RouteConfig& route, const plugin::WebhookRequest& request) {
+WebhookReply WebhookService::handle(const config::RouteConfig& route,
+                                    const plugin::WebhookRequest& request) {
     auto& log = Poco::Logger::get("webhook");
     store::WebhookEventRecord record;
     record.receivedAt = clock_.nowMs();
@@ -80,14 +86,14 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route, const plug
     record.remoteAddr = request.remoteAddr;
     record.payload = clip(request.body);
 
-    auto finish = [&](const plugin::Provider* provider, const std::string& outcome, const std::string& reason,
-                      const char* result) {
+    auto finish = [&](const plugin::Provider* provider, const std::string& outcome,
+                      const std::string& reason, const char* result) {
         record.outcome = outcome;
         record.reason = reason;
         store::WebhookEventRepository(db_).insert(record);
         log.warning("webhook route=%s provider=%s remote=%s outcome=%s reason=%s", route.path,
-                    record.providerInstance.empty() ? std::string("-") : record.providerInstance, request.remoteAddr,
-                    outcome, reason);
+                    record.providerInstance.empty() ? std::string("-") : record.providerInstance,
+                    request.remoteAddr, outcome, reason);
         return replyFor(provider, result);
     };
 
@@ -104,25 +110,32 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route, const plug
             }
         }
     }
-    if (provider == nullptr) return finish(nullptr, "ignored", "no provider on this route recognised the payload", "ignored");
+    if (provider == nullptr)
+        return finish(nullptr, "ignored", "no provider on this route recognised the payload",
+                      "ignored");
     record.providerInstance = provider->config.id;
 
     // 2. Authentic?
     auto verified = provider->instance->verify(request);
-    if (verified.status == SB_REJECTED) return finish(provider, "rejected", verified.output, "rejected");
-    if (!verified.ok()) return finish(provider, "error", "verify failed: " + verified.output, "error");
+    if (verified.status == SB_REJECTED)
+        return finish(provider, "rejected", verified.output, "rejected");
+    if (!verified.ok())
+        return finish(provider, "error", "verify failed: " + verified.output, "error");
 
     // 3. Parse into canonical events.
     auto parsed = provider->instance->parse(request);
-    if (parsed.status == SB_BAD_INPUT) return finish(provider, "rejected", "malformed payload: " + parsed.output, "rejected");
+    if (parsed.status == SB_BAD_INPUT)
+        return finish(provider, "rejected", "malformed payload: " + parsed.output, "rejected");
     if (!parsed.ok()) return finish(provider, "error", "parse failed: " + parsed.output, "error");
     Poco::JSON::Array::Ptr events;
     try {
         events = util::parseObject(parsed.output)->getArray("events");
     } catch (const Poco::Exception& e) {
-        return finish(provider, "error", "plugin returned unreadable events: " + e.displayText(), "error");
+        return finish(provider, "error", "plugin returned unreadable events: " + e.displayText(),
+                      "error");
     }
-    if (!events || events->size() == 0) return finish(provider, "ignored", "no events in payload", "ignored");
+    if (!events || events->size() == 0)
+        return finish(provider, "ignored", "no events in payload", "ignored");
 
     // 4. Route and store, all in one transaction with the webhook record.
     store::TenantRepository tenants(db_);
@@ -147,7 +160,8 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route, const plug
                 r.tenantId = t;
                 r.byNumber = true;
             } else if (!r.event.modem.empty() || !r.event.port.empty()) {
-                r.tenantId = modemRoutes.tenantFor(provider->config.id, r.event.modem, r.event.port);
+                r.tenantId =
+                    modemRoutes.tenantFor(provider->config.id, r.event.modem, r.event.port);
             }
             inbound.push_back(std::move(r));
         } else {
@@ -166,7 +180,8 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route, const plug
             Poco::JSON::Object routing;
             routing.set("modem", r.event.modem);
             routing.set("port", r.event.port);
-            routing.set("routedBy", r.byNumber ? "number" : (r.tenantId ? "modem_route" : "unlinked"));
+            routing.set("routedBy",
+                        r.byNumber ? "number" : (r.tenantId ? "modem_route" : "unlinked"));
             rec.routingJson = util::toJson(routing);
             rec.tenantId = r.tenantId.value_or("");
             if (alreadyStored(s, provider->config.id, r.event.providerMessageId)) {
@@ -191,22 +206,23 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route, const plug
             m.createdAt = m.updatedAt = now;
             if (r.tenantId) {
                 auto tenant = tenants.get(*r.tenantId);
-                m.contactId = store::ContactRepository::ensure(s, *r.tenantId, r.event.from,
-                                                               tenant ? tenant->businessName : "", now);
+                m.contactId = store::ContactRepository::ensure(
+                    s, *r.tenantId, r.event.from, tenant ? tenant->businessName : "", now);
                 if (r.byNumber && (!r.event.modem.empty() || !r.event.port.empty()))
-                    store::ModemRouteRepository::learn(s, provider->config.id, r.event.modem, r.event.port,
-                                                       *r.tenantId, now);
+                    store::ModemRouteRepository::learn(s, provider->config.id, r.event.modem,
+                                                       r.event.port, *r.tenantId, now);
             }
             rec.messageId = store::MessageRepository::insert(s, m);
             rec.outcome = "accepted";
             store::WebhookEventRepository::insert(s, rec);
-            summary += " message=" + std::to_string(*rec.messageId) + " tenant=" + r.tenantId.value_or("unlinked") +
-                       " from=" + m.fromNumber + " modem=" + (m.routingModem.empty() ? "-" : m.routingModem) +
+            summary += " message=" + std::to_string(*rec.messageId) +
+                       " tenant=" + r.tenantId.value_or("unlinked") + " from=" + m.fromNumber +
+                       " modem=" + (m.routingModem.empty() ? "-" : m.routingModem) +
                        " port=" + (m.routingPort.empty() ? "-" : m.routingPort);
         }
     });
-    log.information("webhook route=%s provider=%s remote=%s outcome=accepted%s", route.path, provider->config.id,
-                    request.remoteAddr, summary);
+    log.information("webhook route=%s provider=%s remote=%s outcome=accepted%s", route.path,
+                    provider->config.id, request.remoteAddr, summary);
     return replyFor(provider, "accepted");
 }
 

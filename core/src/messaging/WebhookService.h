@@ -25,12 +25,13 @@ struct WebhookReply {
 /// Throws store::StoreUnavailable when nothing could be stored (the caller answers 503 so
 /// the provider retries: a webhook is never acknowledged without being stored).
 class WebhookService {
-public:
-    WebhookService(store::Database& db, const plugin::ProviderSet& providers, const util::Clock& clock);
+  public:
+    WebhookService(store::Database& db, const plugin::ProviderSet& providers,
+                   const util::Clock& clock);
 
     WebhookReply handle(const config::RouteConfig& route, const plugin::WebhookRequest& request);
 
-private:
+  private:
     store::Database& db_;
     const plugin::ProviderSet& providers_;
     const util::Clock& clock_;

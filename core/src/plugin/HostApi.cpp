@@ -9,10 +9,18 @@ void hostLog(void* /*context*/, sb_log_level level, sb_str message) {
     auto& logger = Poco::Logger::get("plugin");
     std::string text = message.data ? std::string(message.data, message.size) : std::string();
     switch (level) {
-        case SB_LOG_DEBUG: logger.debug(text); break;
-        case SB_LOG_INFO: logger.information(text); break;
-        case SB_LOG_WARNING: logger.warning(text); break;
-        default: logger.error(text); break;
+        case SB_LOG_DEBUG:
+            logger.debug(text);
+            break;
+        case SB_LOG_INFO:
+            logger.information(text);
+            break;
+        case SB_LOG_WARNING:
+            logger.warning(text);
+            break;
+        default:
+            logger.error(text);
+            break;
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <regex>
+#include <typeinfo>
 
 namespace switchboard::plugin {
 namespace {
@@ -24,7 +25,11 @@ void requireJsonObject(const std::string& path, const char* what, const char* te
     if (text == nullptr) throw PluginLoadError(path, std::string(what) + " is missing");
     try {
         Poco::JSON::Parser parser;
-        if (!parser.parse(text).extract<Poco::JSON::Object::Ptr>())
+        Poco::Dynamic::Var root = parser.parse(text);
+        // extract<>() of an array or scalar throws BadCastException, which would be
+        // reported as "not valid JSON" with mangled Poco type names.
+        if (root.type() != typeid(Poco::JSON::Object::Ptr) ||
+            !root.extract<Poco::JSON::Object::Ptr>())
             throw PluginLoadError(path, std::string(what) + " is not a JSON object");
     } catch (const PluginLoadError&) {
         throw;
@@ -36,7 +41,8 @@ void requireJsonObject(const std::string& path, const char* what, const char* te
 }
 
 void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
-    if (d == nullptr) throw PluginLoadError(path, "sb_plugin_entry refused this host (returned NULL)");
+    if (d == nullptr)
+        throw PluginLoadError(path, "sb_plugin_entry refused this host (returned NULL)");
     if (d->struct_size < kDescriptorV1Size)
         throw PluginLoadError(path, "descriptor struct_size " + std::to_string(d->struct_size) +
                                         " is smaller than ABI 1.0 requires (" +
@@ -54,14 +60,17 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
     if (d->hooks == nullptr) throw PluginLoadError(path, "hook table is missing");
     const sb_plugin_hooks& h = *d->hooks;
     if (h.struct_size < offsetof(sb_plugin_hooks, destroy_instance) + sizeof(void*))
-        throw PluginLoadError(path, "hook table struct_size " + std::to_string(h.struct_size) +
-                                        " is too small");
-    if (h.create_instance == nullptr) throw PluginLoadError(path, "required hook create_instance is missing");
-    if (h.destroy_instance == nullptr) throw PluginLoadError(path, "required hook destroy_instance is missing");
+        throw PluginLoadError(
+            path, "hook table struct_size " + std::to_string(h.struct_size) + " is too small");
+    if (h.create_instance == nullptr)
+        throw PluginLoadError(path, "required hook create_instance is missing");
+    if (h.destroy_instance == nullptr)
+        throw PluginLoadError(path, "required hook destroy_instance is missing");
     if (d->capabilities & SB_CAP_MESSAGING) {
         if (h.struct_size < kHooksV1Size)
             throw PluginLoadError(path, "messaging plugin's hook table struct_size " +
-                                            std::to_string(h.struct_size) + " lacks the messaging hooks");
+                                            std::to_string(h.struct_size) +
+                                            " lacks the messaging hooks");
         const std::pair<const char*, const void*> required[] = {
             {"detect", reinterpret_cast<const void*>(h.detect)},
             {"verify", reinterpret_cast<const void*>(h.verify)},
@@ -72,7 +81,8 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
         };
         for (const auto& [hookName, fn] : required) {
             if (fn == nullptr)
-                throw PluginLoadError(path, std::string("required messaging hook ") + hookName + " is missing");
+                throw PluginLoadError(
+                    path, std::string("required messaging hook ") + hookName + " is missing");
         }
     }
     requireJsonObject(path, "config schema", d->config_schema_json);

@@ -12,7 +12,7 @@ namespace switchboard::plugin {
 /// One loaded plugin library whose descriptor passed every ABI check. Immutable; the
 /// library stays loaded for the object's lifetime.
 class PluginLibrary {
-public:
+  public:
     /// Loads `path`, calls sb_plugin_entry and checks the descriptor: ABI major equal and
     /// minor not newer than the host's, struct_size of the descriptor and hook table large
     /// enough, name present and well-formed, required hooks present for its capabilities,
@@ -30,7 +30,7 @@ public:
     const sb_plugin_descriptor& descriptor() const { return *descriptor_; }
     const sb_plugin_hooks& hooks() const { return *descriptor_->hooks; }
 
-private:
+  private:
     PluginLibrary(std::string path, std::unique_ptr<Poco::SharedLibrary> library,
                   const sb_plugin_descriptor* descriptor);
 

@@ -7,12 +7,12 @@ namespace switchboard::plugin {
 
 /// A plugin library was refused at start-up. what() names the file and the reason.
 class PluginLoadError : public std::runtime_error {
-public:
+  public:
     PluginLoadError(const std::string& file, const std::string& reason)
         : std::runtime_error("plugin " + file + ": " + reason), file_(file) {}
     const std::string& file() const { return file_; }
 
-private:
+  private:
     std::string file_;
 };
 

@@ -14,7 +14,8 @@ void PluginRegistry::loadDirectory(const std::string& directory) {
         throw PluginLoadError(directory, "plugin directory does not exist or is not a directory");
     std::vector<std::string> files;
     for (const auto& entry : fs::directory_iterator(directory, ec)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".so") files.push_back(entry.path().string());
+        if (entry.is_regular_file() && entry.path().extension() == ".so")
+            files.push_back(entry.path().string());
     }
     if (ec) throw PluginLoadError(directory, "cannot list plugin directory: " + ec.message());
     std::sort(files.begin(), files.end());
@@ -25,8 +26,8 @@ const PluginLibrary& PluginRegistry::loadFile(const std::string& path) {
     auto library = PluginLibrary::load(path);
     std::string name = library->name();
     if (auto it = byName_.find(name); it != byName_.end())
-        throw PluginLoadError(path, "declares plugin name '" + name + "', already loaded from " +
-                                        it->second->path());
+        throw PluginLoadError(
+            path, "declares plugin name '" + name + "', already loaded from " + it->second->path());
     auto& slot = byName_[name];
     slot = std::move(library);
     return *slot;

@@ -11,7 +11,7 @@ namespace switchboard::plugin {
 
 /// The set of plugin libraries loaded at start-up, by plugin name.
 class PluginRegistry {
-public:
+  public:
     /// Loads every `*.so` in `directory` (sorted by file name). Throws PluginLoadError naming
     /// the file for the first library refused, including a second library declaring a plugin
     /// name already loaded (both files are named). A missing directory is an error too.
@@ -25,7 +25,7 @@ public:
 
     std::vector<std::string> names() const;
 
-private:
+  private:
     std::map<std::string, std::unique_ptr<PluginLibrary>> byName_;
 };
 

@@ -15,7 +15,8 @@ HookResult finish(sb_status status, sb_output& out) {
         case SB_NOT_MINE:
         case SB_REJECTED:
         case SB_BAD_INPUT:
-        case SB_ERROR: return {status, std::move(out.text)};
+        case SB_ERROR:
+            return {status, std::move(out.text)};
     }
     return {SB_ERROR, "plugin returned unknown status " + std::to_string(static_cast<int>(status))};
 }
@@ -27,7 +28,8 @@ struct RequestView {
 
     explicit RequestView(const WebhookRequest& r) {
         headers.reserve(r.headers.size());
-        for (const auto& [name, value] : r.headers) headers.push_back({viewOf(name), viewOf(value)});
+        for (const auto& [name, value] : r.headers)
+            headers.push_back({viewOf(name), viewOf(value)});
         request.struct_size = sizeof(sb_http_request);
         request.method = viewOf(r.method);
         request.path = viewOf(r.path);
@@ -48,9 +50,9 @@ ProviderInstance::ProviderInstance(const PluginLibrary& library, std::string id,
     sb_output out;
     sb_status status = library_.hooks().create_instance(viewOf(configJson), &instance_, &out);
     if (status != SB_OK)
-        throw std::runtime_error("provider instance '" + id_ + "' (plugin " + library_.name() +
-                                 ") refused its configuration: " +
-                                 (out.text.empty() ? "no reason given" : out.text));
+        throw std::runtime_error(
+            "provider instance '" + id_ + "' (plugin " + library_.name() +
+            ") refused its configuration: " + (out.text.empty() ? "no reason given" : out.text));
 }
 
 ProviderInstance::~ProviderInstance() { library_.hooks().destroy_instance(instance_); }
@@ -84,7 +86,8 @@ HookResult ProviderInstance::parseSendResponse(
     std::vector<sb_header> views;
     views.reserve(headers.size());
     for (const auto& [name, value] : headers) views.push_back({viewOf(name), viewOf(value)});
-    sb_http_response response{sizeof(sb_http_response), status, views.data(), views.size(), viewOf(body)};
+    sb_http_response response{sizeof(sb_http_response), status, views.data(), views.size(),
+                              viewOf(body)};
     sb_output out;
     return finish(library_.hooks().parse_send_response(instance_, &response, &out), out);
 }

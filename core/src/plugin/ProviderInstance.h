@@ -31,7 +31,7 @@ struct WebhookRequest {
 /// One configured provider instance (`providers:` entry in YAML) backed by a loaded plugin.
 /// Thread-safe: hooks may be called concurrently (the ABI requires instances to allow it).
 class ProviderInstance {
-public:
+  public:
     /// Calls the plugin's create_instance with `configJson` (a JSON object, already
     /// validated against the plugin's schema). Throws std::runtime_error naming the instance
     /// id and the plugin's reason when the plugin refuses or throws.
@@ -59,7 +59,7 @@ public:
     /// webhook_response({"result": ...}) → SB_OK with {"status","content_type","body"}.
     HookResult webhookResponse(const std::string& outcomeJson) const;
 
-private:
+  private:
     const PluginLibrary& library_;
     std::string id_;
     sb_instance* instance_ = nullptr;

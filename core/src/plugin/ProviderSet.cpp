@@ -16,14 +16,16 @@ ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& regist
         if (library == nullptr) {
             std::string loaded;
             for (const auto& name : registry.names()) loaded += (loaded.empty() ? "" : ", ") + name;
-            throw config::ConfigError(pc.keyPath + ".plugin", "no plugin named '" + pc.plugin +
-                                                                  "' is loaded (loaded: " +
-                                                                  (loaded.empty() ? "none" : loaded) + ")");
+            throw config::ConfigError(pc.keyPath + ".plugin",
+                                      "no plugin named '" + pc.plugin + "' is loaded (loaded: " +
+                                          (loaded.empty() ? "none" : loaded) + ")");
         }
-        auto validated = config::validateInstanceConfig(library->descriptor().config_schema_json, pc.rawConfig,
-                                                        pc.keyPath + ".config", baseDir);
+        auto validated =
+            config::validateInstanceConfig(library->descriptor().config_schema_json, pc.rawConfig,
+                                           pc.keyPath + ".config", baseDir);
         pc.configJson = validated.json;
-        config.secrets.insert(config.secrets.end(), validated.secrets.begin(), validated.secrets.end());
+        config.secrets.insert(config.secrets.end(), validated.secrets.begin(),
+                              validated.secrets.end());
         Provider provider{pc, std::make_unique<ProviderInstance>(*library, pc.id, pc.configJson)};
         providers_.emplace(pc.id, std::move(provider));
     }

@@ -20,7 +20,7 @@ struct Provider {
 
 /// Every provider instance declared in YAML, created from the loaded plugins.
 class ProviderSet {
-public:
+  public:
     /// For each `providers:` entry: finds its plugin (ConfigError naming `providers[i].plugin`
     /// if none is loaded under that name), validates `config:` against the plugin's schema
     /// (ConfigError naming the key path), records secret values in `config.secrets`, and
@@ -32,7 +32,7 @@ public:
 
     const std::map<std::string, Provider>& all() const { return providers_; }
 
-private:
+  private:
     std::map<std::string, Provider> providers_;
 };
 

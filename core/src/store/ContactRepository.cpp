@@ -13,7 +13,8 @@ std::vector<Contact> contactsOf(Poco::Data::Statement& statement) {
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
         RowReader row(rs);
         result.push_back({row.i64("id"), row.str("tenant_id"), row.str("phone"), row.str("name"),
-                          row.str("business_name"), row.i64("opted_out") != 0, row.i64("created_at")});
+                          row.str("business_name"), row.i64("opted_out") != 0,
+                          row.i64("created_at")});
     }
     return result;
 }
@@ -23,15 +24,19 @@ const char* const kColumns = "id, tenant_id, phone, name, business_name, opted_o
 }  // namespace
 
 std::int64_t ContactRepository::ensure(Poco::Data::Session& s, const std::string& tenantId,
-                                       const std::string& phone, const std::string& businessName, TimeMs at) {
+                                       const std::string& phone, const std::string& businessName,
+                                       TimeMs at) {
     // Look up first: most sends go to known contacts, and an INSERT that hits the conflict
     // would still burn an id.
     std::vector<Poco::Int64> ids;
-    s << "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId), bind(phone), into(ids), now;
+    s << "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId), bind(phone),
+        into(ids), now;
     if (!ids.empty()) return ids.front();
     Poco::Int64 id = 0;
-    s << "INSERT INTO contacts (tenant_id, phone, business_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        bind(tenantId), bind(phone), bind(businessName), bind(static_cast<Poco::Int64>(at)), into(id), now;
+    s << "INSERT INTO contacts (tenant_id, phone, business_name, created_at) VALUES ($1, $2, $3, "
+         "$4) RETURNING id",
+        bind(tenantId), bind(phone), bind(businessName), bind(static_cast<Poco::Int64>(at)),
+        into(id), now;
     return id;
 }
 
@@ -43,19 +48,21 @@ std::vector<Contact> ContactRepository::list(const std::string& tenantId, const 
         s << "SELECT COUNT(*) FROM contacts WHERE tenant_id = $1", bind(tenantId), into(count), now;
         total = count;
         Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns << " FROM contacts WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+        st << "SELECT " << kColumns
+           << " FROM contacts WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
             bind(tenantId), bind(page.limit), bind(static_cast<Poco::Int64>(page.offset())), now;
         result = contactsOf(st);
     });
     return result;
 }
 
-std::optional<Contact> ContactRepository::findByPhone(const std::string& tenantId, const std::string& phone) {
+std::optional<Contact> ContactRepository::findByPhone(const std::string& tenantId,
+                                                      const std::string& phone) {
     std::vector<Contact> result;
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns << " FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId),
-            bind(phone), now;
+        st << "SELECT " << kColumns << " FROM contacts WHERE tenant_id = $1 AND phone = $2",
+            bind(tenantId), bind(phone), now;
         result = contactsOf(st);
     });
     if (result.empty()) return std::nullopt;

@@ -67,7 +67,8 @@ Database::~Database() {
 int Database::migrate() {
     int applied = 0;
     write([](Poco::Data::Session& s) {
-        s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+        s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
+             "NOT "
              "NULL, applied_at INTEGER NOT NULL)",
             now;
     });

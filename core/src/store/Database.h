@@ -13,7 +13,7 @@ namespace switchboard::store {
 /// Raised when the database cannot be reached or a statement fails for reasons other than
 /// the caller's input; the HTTP layer answers 503.
 class StoreUnavailable : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -21,7 +21,7 @@ public:
 /// SQL is written once with $1..$n placeholders (ascending order in every statement), which
 /// both SQLite and PostgreSQL accept.
 class Database {
-public:
+  public:
     /// Opens (creating if needed) the SQLite file at `path` in WAL mode with a pool of
     /// `poolSize` sessions. Throws StoreUnavailable if it cannot be opened.
     static std::unique_ptr<Database> openSqlite(const std::string& path, int poolSize);
@@ -45,7 +45,7 @@ public:
 
     const std::string& dialect() const { return dialect_; }
 
-private:
+  private:
     Database(std::string dialect, std::unique_ptr<Poco::Data::SessionPool> pool);
 
     std::string dialect_;

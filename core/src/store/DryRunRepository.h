@@ -11,16 +11,17 @@ namespace switchboard::store {
 
 /// The dry-run sink: requests that dry-run provider instances would have sent.
 class DryRunRepository {
-public:
+  public:
     explicit DryRunRepository(Database& db) : db_(db) {}
 
     /// Appends `r` inside the caller's transaction.
     static void insert(Poco::Data::Session& session, const DryRunRecord& r);
 
     /// Newest first; `messageId` restricts to one message when set.
-    std::vector<DryRunRecord> latest(int limit, std::optional<std::int64_t> messageId = std::nullopt);
+    std::vector<DryRunRecord> latest(int limit,
+                                     std::optional<std::int64_t> messageId = std::nullopt);
 
-private:
+  private:
     Database& db_;
 };
 

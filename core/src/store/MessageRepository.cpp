@@ -57,16 +57,21 @@ std::vector<Message> messagesOf(Poco::Data::Statement& statement) {
 
 std::int64_t MessageRepository::insert(Poco::Data::Session& s, const Message& m) {
     Poco::Int64 id = 0;
-    s << "INSERT INTO messages (tenant_id, contact_id, direction, kind, from_number, to_number, body, "
-         "status, provider_instance, provider_ref, reply_to_message_id, reply_context, routing_modem, "
-         "routing_port, warning, attempts, next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, "
+    s << "INSERT INTO messages (tenant_id, contact_id, direction, kind, from_number, to_number, "
+         "body, "
+         "status, provider_instance, provider_ref, reply_to_message_id, reply_context, "
+         "routing_modem, "
+         "routing_port, warning, attempts, next_attempt_at, created_at, updated_at) VALUES ($1, "
+         "$2, $3, "
          "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
-        bind(nullable(m.tenantId)), bind(nullable(m.contactId)), bind(m.direction), bind(nullIfEmpty(m.kind)),
-        bind(m.fromNumber), bind(m.toNumber), bind(m.body), bind(m.status), bind(m.providerInstance),
-        bind(nullIfEmpty(m.providerRef)), bind(nullable(m.replyToMessageId)), bind(m.replyContextJson),
-        bind(nullIfEmpty(m.routingModem)), bind(nullIfEmpty(m.routingPort)), bind(nullIfEmpty(m.warning)),
-        bind(m.attempts), bind(nullable(m.nextAttemptAt)), bind(static_cast<Poco::Int64>(m.createdAt)),
-        bind(static_cast<Poco::Int64>(m.updatedAt)), into(id), now;
+        bind(nullable(m.tenantId)), bind(nullable(m.contactId)), bind(m.direction),
+        bind(nullIfEmpty(m.kind)), bind(m.fromNumber), bind(m.toNumber), bind(m.body),
+        bind(m.status), bind(m.providerInstance), bind(nullIfEmpty(m.providerRef)),
+        bind(nullable(m.replyToMessageId)), bind(m.replyContextJson),
+        bind(nullIfEmpty(m.routingModem)), bind(nullIfEmpty(m.routingPort)),
+        bind(nullIfEmpty(m.warning)), bind(m.attempts), bind(nullable(m.nextAttemptAt)),
+        bind(static_cast<Poco::Int64>(m.createdAt)), bind(static_cast<Poco::Int64>(m.updatedAt)),
+        into(id), now;
     return id;
 }
 
@@ -74,8 +79,8 @@ std::optional<Message> MessageRepository::get(const std::string& tenantId, std::
     std::vector<Message> found;
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns << " FROM messages WHERE tenant_id = $1 AND id = $2", bind(tenantId),
-            bind(static_cast<Poco::Int64>(id)), now;
+        st << "SELECT " << kColumns << " FROM messages WHERE tenant_id = $1 AND id = $2",
+            bind(tenantId), bind(static_cast<Poco::Int64>(id)), now;
         found = messagesOf(st);
     });
     if (found.empty()) return std::nullopt;
@@ -86,14 +91,16 @@ std::optional<Message> MessageRepository::getAny(std::int64_t id) {
     std::vector<Message> found;
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns << " FROM messages WHERE id = $1", bind(static_cast<Poco::Int64>(id)), now;
+        st << "SELECT " << kColumns << " FROM messages WHERE id = $1",
+            bind(static_cast<Poco::Int64>(id)), now;
         found = messagesOf(st);
     });
     if (found.empty()) return std::nullopt;
     return found.front();
 }
 
-std::optional<Message> MessageRepository::latestInboundFrom(const std::string& tenantId, const std::string& phone) {
+std::optional<Message> MessageRepository::latestInboundFrom(const std::string& tenantId,
+                                                            const std::string& phone) {
     std::vector<Message> found;
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
@@ -107,8 +114,9 @@ std::optional<Message> MessageRepository::latestInboundFrom(const std::string& t
     return found.front();
 }
 
-std::vector<Message> MessageRepository::list(const std::string& tenantId, const std::string& direction,
-                                             const PageRequest& page, std::int64_t& total) {
+std::vector<Message> MessageRepository::list(const std::string& tenantId,
+                                             const std::string& direction, const PageRequest& page,
+                                             std::int64_t& total) {
     std::vector<Message> result;
     db_.read([&](Poco::Data::Session& s) {
         // An empty direction matches both: ($2 = '' OR direction = $3) keeps one SQL text.
@@ -118,7 +126,8 @@ std::vector<Message> MessageRepository::list(const std::string& tenantId, const 
         total = count;
         Poco::Data::Statement st(s);
         st << "SELECT " << kColumns
-           << " FROM messages WHERE tenant_id = $1 AND ($2 = '' OR direction = $3) ORDER BY id DESC "
+           << " FROM messages WHERE tenant_id = $1 AND ($2 = '' OR direction = $3) ORDER BY id "
+              "DESC "
               "LIMIT $4 OFFSET $5",
             bind(tenantId), bind(direction), bind(direction), bind(page.limit),
             bind(static_cast<Poco::Int64>(page.offset())), now;
@@ -127,17 +136,20 @@ std::vector<Message> MessageRepository::list(const std::string& tenantId, const 
     return result;
 }
 
-std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeMs now_, TimeMs leaseUntil, int limit) {
+std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeMs now_,
+                                                 TimeMs leaseUntil, int limit) {
     std::vector<Message> claimed;
     db_.write([&](Poco::Data::Session& s) {
         std::vector<Poco::Int64> ids;
         s << "SELECT id FROM messages WHERE direction = 'outbound' AND status = 'QUEUED' AND "
              "next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $2) ORDER BY "
              "next_attempt_at, id LIMIT $3",
-            bind(static_cast<Poco::Int64>(now_)), bind(static_cast<Poco::Int64>(now_)), bind(limit), into(ids), now;
+            bind(static_cast<Poco::Int64>(now_)), bind(static_cast<Poco::Int64>(now_)), bind(limit),
+            into(ids), now;
         for (Poco::Int64 id : ids) {
             Poco::Data::Statement update(s);
-            update << "UPDATE messages SET locked_until = $1, lock_owner = $2 WHERE id = $3 AND status = "
+            update << "UPDATE messages SET locked_until = $1, lock_owner = $2 WHERE id = $3 AND "
+                      "status = "
                       "'QUEUED' AND (locked_until IS NULL OR locked_until < $4)",
                 bind(static_cast<Poco::Int64>(leaseUntil)), bind(owner), bind(id),
                 bind(static_cast<Poco::Int64>(now_));
@@ -150,34 +162,42 @@ std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeM
     return claimed;
 }
 
-void MessageRepository::markSent(Poco::Data::Session& s, std::int64_t id, const std::string& providerRef,
-                                 int attempts, TimeMs at) {
+void MessageRepository::markSent(Poco::Data::Session& s, std::int64_t id,
+                                 const std::string& providerRef, int attempts, TimeMs at) {
     s << "UPDATE messages SET status = 'SENT', provider_ref = $1, attempts = $2, sent_at = "
          "COALESCE(sent_at, $3), updated_at = $4, locked_until = NULL, lock_owner = NULL, "
-         "next_attempt_at = NULL, error_code = NULL, error_detail = NULL WHERE id = $5 AND status = 'QUEUED'",
+         "next_attempt_at = NULL, error_code = NULL, error_detail = NULL WHERE id = $5 AND status "
+         "= 'QUEUED'",
         bind(nullIfEmpty(providerRef)), bind(attempts), bind(static_cast<Poco::Int64>(at)),
         bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id)), now;
 }
 
-void MessageRepository::markSent(std::int64_t id, const std::string& providerRef, int attempts, TimeMs at) {
+void MessageRepository::markSent(std::int64_t id, const std::string& providerRef, int attempts,
+                                 TimeMs at) {
     db_.write([&](Poco::Data::Session& s) { markSent(s, id, providerRef, attempts, at); });
 }
 
 void MessageRepository::scheduleRetry(std::int64_t id, int attempts, TimeMs nextAttemptAt,
-                                      const std::string& errorCode, const std::string& errorDetail, TimeMs at) {
+                                      const std::string& errorCode, const std::string& errorDetail,
+                                      TimeMs at) {
     db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE messages SET attempts = $1, next_attempt_at = $2, error_code = $3, error_detail = $4, "
-             "updated_at = $5, locked_until = NULL, lock_owner = NULL WHERE id = $6 AND status = 'QUEUED'",
-            bind(attempts), bind(static_cast<Poco::Int64>(nextAttemptAt)), bind(errorCode), bind(errorDetail),
-            bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id)), now;
+        s << "UPDATE messages SET attempts = $1, next_attempt_at = $2, error_code = $3, "
+             "error_detail = $4, "
+             "updated_at = $5, locked_until = NULL, lock_owner = NULL WHERE id = $6 AND status = "
+             "'QUEUED'",
+            bind(attempts), bind(static_cast<Poco::Int64>(nextAttemptAt)), bind(errorCode),
+            bind(errorDetail), bind(static_cast<Poco::Int64>(at)),
+            bind(static_cast<Poco::Int64>(id)), now;
     });
 }
 
 void MessageRepository::markFailed(std::int64_t id, int attempts, const std::string& errorCode,
                                    const std::string& errorDetail, TimeMs at) {
     db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE messages SET status = 'FAILED', attempts = $1, error_code = $2, error_detail = $3, "
-             "failed_at = COALESCE(failed_at, $4), updated_at = $5, locked_until = NULL, lock_owner = NULL, "
+        s << "UPDATE messages SET status = 'FAILED', attempts = $1, error_code = $2, error_detail "
+             "= $3, "
+             "failed_at = COALESCE(failed_at, $4), updated_at = $5, locked_until = NULL, "
+             "lock_owner = NULL, "
              "next_attempt_at = NULL WHERE id = $6 AND status = 'QUEUED'",
             bind(attempts), bind(errorCode), bind(errorDetail), bind(static_cast<Poco::Int64>(at)),
             bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id)), now;

@@ -12,7 +12,7 @@ namespace switchboard::store {
 /// Messages in both directions, including the outbox operations of the dispatcher.
 /// Every tenant-facing read takes the tenant id and never returns another tenant's rows.
 class MessageRepository {
-public:
+  public:
     explicit MessageRepository(Database& db) : db_(db) {}
 
     /// Inserts `m` inside the caller's transaction; returns the new id.
@@ -34,21 +34,22 @@ public:
     /// Claims up to `limit` due outbound messages (QUEUED, next_attempt_at <= now, no live
     /// lease) for `owner` until `leaseUntil`. A claim is a conditional UPDATE, so two
     /// claimers never both win the same row.
-    std::vector<Message> claimDue(const std::string& owner, TimeMs now, TimeMs leaseUntil, int limit);
+    std::vector<Message> claimDue(const std::string& owner, TimeMs now, TimeMs leaseUntil,
+                                  int limit);
 
     /// Final success: SENT with the provider reference; clears the lease.
     void markSent(std::int64_t id, const std::string& providerRef, int attempts, TimeMs now);
     /// markSent inside the caller's transaction.
-    static void markSent(Poco::Data::Session& session, std::int64_t id, const std::string& providerRef, int attempts,
-                         TimeMs now);
+    static void markSent(Poco::Data::Session& session, std::int64_t id,
+                         const std::string& providerRef, int attempts, TimeMs now);
     /// Retryable failure: stays QUEUED, due again at `nextAttemptAt`; clears the lease.
-    void scheduleRetry(std::int64_t id, int attempts, TimeMs nextAttemptAt, const std::string& errorCode,
-                       const std::string& errorDetail, TimeMs now);
+    void scheduleRetry(std::int64_t id, int attempts, TimeMs nextAttemptAt,
+                       const std::string& errorCode, const std::string& errorDetail, TimeMs now);
     /// Final failure: FAILED with Switchboard's code and the provider's detail (internal).
     void markFailed(std::int64_t id, int attempts, const std::string& errorCode,
                     const std::string& errorDetail, TimeMs now);
 
-private:
+  private:
     Database& db_;
 };
 

@@ -10,7 +10,7 @@ namespace switchboard::store {
 
 /// Null-aware typed access to the current row of a Poco RecordSet, by column name.
 class RowReader {
-public:
+  public:
     explicit RowReader(Poco::Data::RecordSet& rs) : rs_(rs) {}
 
     bool isNull(const std::string& column) const { return rs_.value(column).isEmpty(); }
@@ -29,7 +29,7 @@ public:
         return rs_.value(column).convert<Poco::Int64>();
     }
 
-private:
+  private:
     Poco::Data::RecordSet& rs_;
 };
 
@@ -38,7 +38,8 @@ inline Poco::Nullable<std::string> nullable(const std::optional<std::string>& v)
     return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
 }
 inline Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
-    return v ? Poco::Nullable<Poco::Int64>(static_cast<Poco::Int64>(*v)) : Poco::Nullable<Poco::Int64>();
+    return v ? Poco::Nullable<Poco::Int64>(static_cast<Poco::Int64>(*v))
+             : Poco::Nullable<Poco::Int64>();
 }
 /// Empty string → NULL.
 inline Poco::Nullable<std::string> nullIfEmpty(const std::string& v) {

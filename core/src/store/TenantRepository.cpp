@@ -24,13 +24,15 @@ void TenantRepository::bootstrap(const Tenant& t, const std::vector<std::string>
                                  const std::vector<std::string>& keyHashes, TimeMs at_) {
     db_.write([&](Poco::Data::Session& s) {
         Poco::Int64 at = at_;
-        s << "INSERT INTO tenants (id, name, business_name, default_provider, disabled, created_at) "
+        s << "INSERT INTO tenants (id, name, business_name, default_provider, disabled, "
+             "created_at) "
              "VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
              "business_name = excluded.business_name, default_provider = excluded.default_provider",
             bind(t.id), bind(t.name), bind(t.businessName), bind(t.defaultProvider), bind(at), now;
         s << "DELETE FROM tenant_numbers WHERE tenant_id = $1", bind(t.id), now;
         for (const auto& number : numbers) {
-            s << "INSERT INTO tenant_numbers (number, tenant_id) VALUES ($1, $2) ON CONFLICT (number) "
+            s << "INSERT INTO tenant_numbers (number, tenant_id) VALUES ($1, $2) ON CONFLICT "
+                 "(number) "
                  "DO UPDATE SET tenant_id = excluded.tenant_id",
                 bind(number), bind(t.id), now;
         }
@@ -38,7 +40,8 @@ void TenantRepository::bootstrap(const Tenant& t, const std::vector<std::string>
              "revoked_at IS NULL",
             bind(at), bind(t.id), now;
         for (const auto& hash : keyHashes) {
-            s << "INSERT INTO api_keys (tenant_id, key_hash, label, source, created_at) VALUES ($1, $2, "
+            s << "INSERT INTO api_keys (tenant_id, key_hash, label, source, created_at) VALUES "
+                 "($1, $2, "
                  "'config', 'config', $3) ON CONFLICT (key_hash) DO UPDATE SET tenant_id = "
                  "excluded.tenant_id, revoked_at = NULL",
                 bind(t.id), bind(hash), bind(at), now;
@@ -50,8 +53,10 @@ std::optional<Tenant> TenantRepository::findByKeyHash(const std::string& keyHash
     std::optional<Tenant> result;
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
-        st << "SELECT t.id, t.name, t.business_name, t.default_provider, t.disabled FROM api_keys k "
-              "JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND "
+        st << "SELECT t.id, t.name, t.business_name, t.default_provider, t.disabled FROM api_keys "
+              "k "
+              "JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL "
+              "AND "
               "t.disabled = 0",
             bind(keyHash), now;
         result = firstTenant(st);
@@ -74,7 +79,8 @@ std::optional<Tenant> TenantRepository::get(const std::string& id) {
     std::optional<Tenant> result;
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
-        st << "SELECT id, name, business_name, default_provider, disabled FROM tenants WHERE id = $1",
+        st << "SELECT id, name, business_name, default_provider, disabled FROM tenants WHERE id = "
+              "$1",
             bind(id), now;
         result = firstTenant(st);
     });

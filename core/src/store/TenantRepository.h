@@ -11,7 +11,7 @@ namespace switchboard::store {
 
 /// Tenants, their assigned numbers and their API keys (stored as SHA-256 hex only).
 class TenantRepository {
-public:
+  public:
     explicit TenantRepository(Database& db) : db_(db) {}
 
     /// Inserts or updates a tenant from YAML and makes its numbers and config-sourced keys
@@ -27,7 +27,7 @@ public:
 
     std::optional<Tenant> get(const std::string& id);
 
-private:
+  private:
     Database& db_;
 };
 

@@ -8,12 +8,15 @@ namespace switchboard::store {
 
 std::int64_t WebhookEventRepository::insert(Poco::Data::Session& s, const WebhookEventRecord& e) {
     Poco::Int64 id = 0;
-    s << "INSERT INTO webhook_events (received_at, route_path, provider_instance, remote_addr, outcome, "
-         "reason, tenant_id, message_id, routing, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+    s << "INSERT INTO webhook_events (received_at, route_path, provider_instance, remote_addr, "
+         "outcome, "
+         "reason, tenant_id, message_id, routing, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+         "$9, $10) "
          "RETURNING id",
-        bind(static_cast<Poco::Int64>(e.receivedAt)), bind(e.routePath), bind(nullIfEmpty(e.providerInstance)),
-        bind(e.remoteAddr), bind(e.outcome), bind(e.reason), bind(nullIfEmpty(e.tenantId)),
-        bind(nullable(e.messageId)), bind(e.routingJson), bind(e.payload), into(id), now;
+        bind(static_cast<Poco::Int64>(e.receivedAt)), bind(e.routePath),
+        bind(nullIfEmpty(e.providerInstance)), bind(e.remoteAddr), bind(e.outcome), bind(e.reason),
+        bind(nullIfEmpty(e.tenantId)), bind(nullable(e.messageId)), bind(e.routingJson),
+        bind(e.payload), into(id), now;
     return id;
 }
 
@@ -27,16 +30,17 @@ std::vector<WebhookEventRecord> WebhookEventRepository::latest(int limit) {
     std::vector<WebhookEventRecord> result;
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
-        st << "SELECT id, received_at, route_path, provider_instance, remote_addr, outcome, reason, tenant_id, "
+        st << "SELECT id, received_at, route_path, provider_instance, remote_addr, outcome, "
+              "reason, tenant_id, "
               "message_id, routing, payload FROM webhook_events ORDER BY id DESC LIMIT $1",
             bind(limit), now;
         Poco::Data::RecordSet rs(st);
         for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
             RowReader row(rs);
             result.push_back({row.i64("id"), row.i64("received_at"), row.str("route_path"),
-                              row.str("provider_instance"), row.str("remote_addr"), row.str("outcome"),
-                              row.str("reason"), row.str("tenant_id"), row.optI64("message_id"),
-                              row.str("routing"), row.str("payload")});
+                              row.str("provider_instance"), row.str("remote_addr"),
+                              row.str("outcome"), row.str("reason"), row.str("tenant_id"),
+                              row.optI64("message_id"), row.str("routing"), row.str("payload")});
         }
     });
     return result;

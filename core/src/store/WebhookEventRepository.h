@@ -10,7 +10,7 @@ namespace switchboard::store {
 
 /// The record of every webhook request (accepted, rejected, ignored, failed).
 class WebhookEventRepository {
-public:
+  public:
     explicit WebhookEventRepository(Database& db) : db_(db) {}
 
     /// Appends `e` inside the caller's transaction; returns its id.
@@ -21,7 +21,7 @@ public:
     /// The newest `limit` events, newest first.
     std::vector<WebhookEventRecord> latest(int limit);
 
-private:
+  private:
     Database& db_;
 };
 

@@ -17,7 +17,8 @@ void SecretMasker::add(const std::string& secret) {
     if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
     secrets_.push_back(secret);
     // Longest first, so a secret containing another is masked whole.
-    std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    std::sort(secrets_.begin(), secrets_.end(),
+              [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
 void SecretMasker::clear() {
@@ -28,7 +29,8 @@ void SecretMasker::clear() {
 std::string SecretMasker::mask(std::string text) const {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& secret : secrets_) {
-        for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 4))
+        for (std::size_t pos = text.find(secret); pos != std::string::npos;
+             pos = text.find(secret, pos + 4))
             text.replace(pos, secret.size(), "****");
     }
     return text;

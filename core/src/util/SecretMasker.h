@@ -1,7 +1,7 @@
 #pragma once
 
-#include <Poco/Channel.h>
 #include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
 
 #include <mutex>
 #include <string>
@@ -13,14 +13,14 @@ namespace switchboard::util {
 /// instance feeds the logging channel, dry-run records and anything else that may echo
 /// provider requests. Secrets shorter than 4 bytes are ignored (they would mask noise).
 class SecretMasker {
-public:
+  public:
     static SecretMasker& instance();
 
     void add(const std::string& secret);
     void clear();
     std::string mask(std::string text) const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<std::string> secrets_;
 };
@@ -28,13 +28,13 @@ private:
 /// A Poco channel that masks secrets in every message before passing it on, so no log line
 /// can carry a secret regardless of who logged it (core or plugin).
 class MaskingChannel : public Poco::Channel {
-public:
+  public:
     explicit MaskingChannel(Poco::AutoPtr<Poco::Channel> next) : next_(std::move(next)) {}
     void log(const Poco::Message& message) override;
     void open() override { next_->open(); }
     void close() override { next_->close(); }
 
-private:
+  private:
     Poco::AutoPtr<Poco::Channel> next_;
 };
 

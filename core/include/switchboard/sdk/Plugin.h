@@ -46,7 +46,8 @@ inline const sb_host_api*& hostApi() {
 }
 
 inline void write(sb_output* out, std::string_view text) {
-    if (out != nullptr && hostApi() != nullptr) hostApi()->output_append(out, text.data(), text.size());
+    if (out != nullptr && hostApi() != nullptr)
+        hostApi()->output_append(out, text.data(), text.size());
 }
 
 template <class F>
@@ -73,7 +74,8 @@ inline std::string view(sb_str s) { return s.data ? std::string(s.data, s.size) 
 inline Headers headersOf(const sb_header* headers, size_t count) {
     Headers result;
     result.reserve(count);
-    for (size_t i = 0; i < count; ++i) result.emplace_back(view(headers[i].name), view(headers[i].value));
+    for (size_t i = 0; i < count; ++i)
+        result.emplace_back(view(headers[i].name), view(headers[i].value));
     return result;
 }
 
@@ -144,7 +146,8 @@ inline OutboundMessage outboundOf(const std::string& json) {
     m.kind = o->optValue<std::string>("kind", "initial");
     if (o->has("reply_context") && !o->isNull("reply_context")) {
         StringMap context;
-        for (const auto& [k, v] : *o->getObject("reply_context")) context[k] = v.convert<std::string>();
+        for (const auto& [k, v] : *o->getObject("reply_context"))
+            context[k] = v.convert<std::string>();
         m.replyContext = std::move(context);
     }
     if (o->has("status_callback_url") && !o->isNull("status_callback_url"))
@@ -223,7 +226,8 @@ struct Hooks {
     }
     static sb_status buildSend(sb_instance* i, sb_str message, sb_output* out) {
         return guarded(out, [&] {
-            std::string json = providerRequestToJson(self<P>(i).buildSend(outboundOf(view(message))));
+            std::string json =
+                providerRequestToJson(self<P>(i).buildSend(outboundOf(view(message))));
             write(out, json);
             return SB_OK;
         });
@@ -258,9 +262,11 @@ const sb_plugin_descriptor* entry(uint32_t hostAbiVersion, const sb_host_api* ho
         static const PluginInfo info = P::info();
         static const std::string signature = std::string("g++ ") + __VERSION__;
         static const sb_plugin_hooks hooks = {
-            sizeof(sb_plugin_hooks),     &Hooks<P>::create,           &Hooks<P>::destroy,
-            &Hooks<P>::detect,           &Hooks<P>::verify,           &Hooks<P>::parse,
-            &Hooks<P>::buildSend,        &Hooks<P>::parseSendResponse, &Hooks<P>::webhookResponse,
+            sizeof(sb_plugin_hooks),    &Hooks<P>::create,
+            &Hooks<P>::destroy,         &Hooks<P>::detect,
+            &Hooks<P>::verify,          &Hooks<P>::parse,
+            &Hooks<P>::buildSend,       &Hooks<P>::parseSendResponse,
+            &Hooks<P>::webhookResponse,
         };
         static const sb_plugin_descriptor descriptor = {
             sizeof(sb_plugin_descriptor),
@@ -283,14 +289,15 @@ const sb_plugin_descriptor* entry(uint32_t hostAbiVersion, const sb_host_api* ho
 
 inline void log(sb_log_level level, std::string_view message) {
     const sb_host_api* host = detail::hostApi();
-    if (host != nullptr && host->log != nullptr) host->log(host->host_context, level, {message.data(), message.size()});
+    if (host != nullptr && host->log != nullptr)
+        host->log(host->host_context, level, {message.data(), message.size()});
 }
 
 }  // namespace switchboard::sdk
 
 /// Generates `sb_plugin_entry` for ProviderPlugin subclass `Class`. Use once per library.
-#define SWITCHBOARD_PLUGIN(Class)                                                               \
+#define SWITCHBOARD_PLUGIN(Class)                                                                  \
     extern "C" __attribute__((visibility("default"))) const sb_plugin_descriptor* sb_plugin_entry( \
-        uint32_t host_abi_version, const sb_host_api* host) {                                   \
-        return ::switchboard::sdk::detail::entry<Class>(host_abi_version, host);                \
+        uint32_t host_abi_version, const sb_host_api* host) {                                      \
+        return ::switchboard::sdk::detail::entry<Class>(host_abi_version, host);                   \
     }

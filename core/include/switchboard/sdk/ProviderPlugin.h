@@ -17,7 +17,7 @@
 namespace switchboard::sdk {
 
 class ProviderPlugin {
-public:
+  public:
     virtual ~ProviderPlugin() = default;
 
     /// True when the webhook looks like this provider's (payload shape only; no auth).

@@ -24,7 +24,7 @@ using StringMap = std::map<std::string, std::string>;
 /// Thrown by a plugin hook when its input is malformed for the provider; the SDK turns it
 /// into SB_BAD_INPUT with what() as the reason. Any other exception becomes SB_ERROR.
 class BadInput : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -39,9 +39,9 @@ inline std::optional<std::string> findHeader(const Headers& headers, std::string
 /// A webhook request the host received. `body` holds the raw bytes exactly as received.
 struct HttpRequest {
     std::string method;
-    std::string path;      ///< path without query, percent-encoding preserved
-    std::string query;     ///< raw query string without '?'
-    Headers headers;       ///< names lowercased by the host
+    std::string path;   ///< path without query, percent-encoding preserved
+    std::string query;  ///< raw query string without '?'
+    Headers headers;    ///< names lowercased by the host
     std::string body;
     std::string remoteAddr;
     std::string publicUrl;  ///< URL the provider called, per the operator's public base URL
@@ -77,7 +77,7 @@ struct InboundMessage {
     std::string to;    ///< receiving number (E.164) or the provider's receiver text
     std::string text;  ///< UTF-8 body
     std::string providerMessageId;
-    StringMap replyContext;  ///< opaque; handed back to buildSend when replying
+    StringMap replyContext;                   ///< opaque; handed back to buildSend when replying
     std::optional<std::string> routingModem;  ///< modem/port route table keys, when known
     std::optional<std::string> routingPort;
 };
@@ -115,10 +115,14 @@ enum class SendOutcome { Accepted, Retry, Throttled, Rejected };
 
 inline const char* toString(SendOutcome outcome) {
     switch (outcome) {
-        case SendOutcome::Accepted: return "ACCEPTED";
-        case SendOutcome::Retry: return "RETRY";
-        case SendOutcome::Throttled: return "THROTTLED";
-        case SendOutcome::Rejected: return "REJECTED";
+        case SendOutcome::Accepted:
+            return "ACCEPTED";
+        case SendOutcome::Retry:
+            return "RETRY";
+        case SendOutcome::Throttled:
+            return "THROTTLED";
+        case SendOutcome::Rejected:
+            return "REJECTED";
     }
     return "RETRY";
 }
@@ -152,7 +156,7 @@ struct WebhookReply {
 
 /// An instance's validated `config:` mapping (secrets already resolved by the host).
 class InstanceConfig {
-public:
+  public:
     explicit InstanceConfig(Poco::JSON::Object::Ptr object) : object_(std::move(object)) {}
 
     bool has(const std::string& key) const { return object_->has(key) && !object_->isNull(key); }
@@ -173,7 +177,7 @@ public:
         return result;
     }
 
-private:
+  private:
     Poco::JSON::Object::Ptr object_;
 };
 
