@@ -17,6 +17,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace switchboard::testing {
 namespace {
@@ -131,7 +133,6 @@ TEST_F(BrokenPluginService, WebhookToTheThrowingInstanceIsAnsweredAndRecorded) {
     HttpResult r = httpCall(port(), "POST", kThrowerRoute, {{"Content-Type", "application/json"}},
                             R"({"sender":"+15557000001","message":"hi"})");
     // verify() threw and so did webhook_response(): the host falls back to its own answer.
-    EXPECT_GT(r.status, 0);
     EXPECT_EQ(r.status, 200) << r.body;
     expectHealthy();
 

@@ -129,9 +129,10 @@ INSTANTIATE_TEST_SUITE_P(Binary, CheckConfigBrokenPlugin,
                                            BrokenCase{"null_descriptor", "returned NULL"},
                                            BrokenCase{"bad_name", "plugin name"},
                                            BrokenCase{"bad_schema", "config schema"},
-                                           BrokenCase{"no_entry", "sb_plugin_entry"}),
-                         [](const ::testing::TestParamInfo<BrokenCase>& info) {
-                             return info.param.plugin;
+                                           BrokenCase{"no_entry", "sb_plugin_entry"},
+                                           BrokenCase{"entry_throws", "threw an exception"}),
+                         [](const ::testing::TestParamInfo<BrokenCase>& param) {
+                             return param.param.plugin;
                          });
 
 TEST_F(CheckConfig, TwoPluginsWithOneNameFailNamingBothFiles) {
@@ -191,7 +192,8 @@ TEST_F(CheckConfig, APluginThatIsNotLoadedNamesThePluginKey) {
 }
 
 TEST_F(CheckConfig, APluginRefusingAValueNamesTheInstanceAndReason) {
-    CommandResult r = check(yaml("base_url: ftp://example.com"));
+    CommandResult r = check(
+        replaceOnce(yaml(), "base_url: http://127.0.0.1:9\n", "base_url: ftp://example.com\n"));
     EXPECT_EQ(r.exitCode, kExitConfig) << r.output;
     EXPECT_THAT(r.output, HasSubstr("'extreme-main'"));
     EXPECT_THAT(r.output, HasSubstr("base_url"));

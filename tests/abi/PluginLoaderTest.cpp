@@ -72,10 +72,26 @@ INSTANTIATE_TEST_SUITE_P(
                       Refusal{"bad_name", "plugin name"},
                       Refusal{"bad_schema", "config schema is not valid JSON"},
                       Refusal{"bad_status_table", "default status table is not a JSON object"},
-                      Refusal{"no_entry", "does not export sb_plugin_entry"}),
-    [](const ::testing::TestParamInfo<Refusal>& info) {
-        return info.param.plugin + "_" + std::to_string(info.index);
+                      Refusal{"no_entry", "does not export sb_plugin_entry"},
+                      Refusal{"entry_throws", "sb_plugin_entry threw an exception"}),
+    [](const ::testing::TestParamInfo<Refusal>& param) {
+        return param.param.plugin + "_" + std::to_string(param.index);
     });
+
+// The loader checks the schema's shape, not only that it is a JSON object: otherwise the
+// first instance config validated against it would die of a bad cast naming neither the
+// file nor a key path.
+TEST(PluginLibrary, RefusesASchemaWhosePropertySpecIsNotAnObject) {
+    const std::string path = testPlugin("bad_schema_shape");
+    try {
+        PluginLibrary::load(path);
+        FAIL() << "a schema with a non-object property spec was accepted";
+    } catch (const PluginLoadError& e) {
+        EXPECT_THAT(e.what(), HasSubstr(path));
+        EXPECT_THAT(e.what(), HasSubstr("config schema"));
+        EXPECT_THAT(e.what(), HasSubstr("api_key"));
+    }
+}
 
 TEST(PluginLibrary, RefusesAFileThatIsNotALibrary) {
     TempDir dir;

@@ -28,7 +28,8 @@ class RetryPolicy {
         std::uniform_real_distribution<double> factor(1.0 - jitter_, 1.0 + jitter_);
         // Cap in floating point before converting: initial·2^(n-1) overflows int64 for large
         // attempt counts, and that conversion is undefined (it gave 0 ms on x86-64).
-        auto delay = static_cast<std::int64_t>(std::min(base * factor(rng), static_cast<double>(kMaxDelayMs)));
+        auto delay = static_cast<std::int64_t>(
+            std::min(base * factor(rng), static_cast<double>(kMaxDelayMs)));
         return std::min<std::int64_t>(std::max(delay, retryAfterMs), kMaxDelayMs);
     }
 

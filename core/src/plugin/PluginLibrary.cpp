@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <regex>
+#include <set>
 #include <typeinfo>
 
 namespace switchboard::plugin {
@@ -40,13 +41,42 @@ void requireJsonObject(const std::string& path, const char* what, const char* te
     }
 }
 
+// The host interprets the schema (PluginSchema.cpp); a malformed one must be refused here,
+// naming the file, rather than surface later as a bad cast without context.
+void checkConfigSchemaShape(const std::string& path, const char* text) {
+    static const std::set<std::string> kTypes = {"string", "integer", "boolean", "string_map",
+                                                 "string_list"};
+    Poco::JSON::Parser parser;
+    auto schema = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+    if (!schema->has("properties")) return;
+    Poco::Dynamic::Var properties = schema->get("properties");
+    if (properties.type() != typeid(Poco::JSON::Object::Ptr))
+        throw PluginLoadError(path, "config schema: 'properties' is not a JSON object");
+    for (const auto& [key, spec] : *properties.extract<Poco::JSON::Object::Ptr>()) {
+        const std::string where = "config schema: property '" + key + "'";
+        if (spec.type() != typeid(Poco::JSON::Object::Ptr))
+            throw PluginLoadError(path, where + " is not a JSON object");
+        auto object = spec.extract<Poco::JSON::Object::Ptr>();
+        std::string type = object->has("type") && object->get("type").isString()
+                               ? object->getValue<std::string>("type")
+                               : std::string();
+        if (object->has("type") && !kTypes.count(type))
+            throw PluginLoadError(path, where + " has an unsupported type");
+        for (const char* flag : {"required", "secret"}) {
+            if (object->has(flag) && !object->get(flag).isBoolean())
+                throw PluginLoadError(path, where + ": '" + flag + "' must be true or false");
+        }
+    }
+}
+
 void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
     if (d == nullptr)
         throw PluginLoadError(path, "sb_plugin_entry refused this host (returned NULL)");
-    if (d->struct_size < kDescriptorV1Size)
+    // The version is read before the size check so that a plugin of another major version,
+    // whose descriptor may be laid out differently, is told so rather than "too small".
+    if (d->struct_size < offsetof(sb_plugin_descriptor, abi_version) + sizeof(uint32_t))
         throw PluginLoadError(path, "descriptor struct_size " + std::to_string(d->struct_size) +
-                                        " is smaller than ABI 1.0 requires (" +
-                                        std::to_string(kDescriptorV1Size) + ")");
+                                        " cannot even hold the ABI version");
     if (SB_ABI_MAJOR(d->abi_version) != SB_ABI_VERSION_MAJOR)
         throw PluginLoadError(path, "built for plugin ABI " + versionText(d->abi_version) +
                                         ", host speaks " + versionText(SB_ABI_VERSION) +
@@ -54,6 +84,10 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
     if (SB_ABI_MINOR(d->abi_version) > SB_ABI_VERSION_MINOR)
         throw PluginLoadError(path, "built for plugin ABI " + versionText(d->abi_version) +
                                         ", newer than the host's " + versionText(SB_ABI_VERSION));
+    if (d->struct_size < kDescriptorV1Size)
+        throw PluginLoadError(path, "descriptor struct_size " + std::to_string(d->struct_size) +
+                                        " is smaller than ABI 1.0 requires (" +
+                                        std::to_string(kDescriptorV1Size) + ")");
     static const std::regex kName("[a-z0-9_-]{1,64}");
     if (d->name == nullptr || !std::regex_match(d->name, kName))
         throw PluginLoadError(path, "plugin name is missing or not [a-z0-9_-]{1,64}");
@@ -86,6 +120,7 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
         }
     }
     requireJsonObject(path, "config schema", d->config_schema_json);
+    checkConfigSchemaShape(path, d->config_schema_json);
     requireJsonObject(path, "default status table", d->default_status_table_json);
 }
 
@@ -103,7 +138,15 @@ std::unique_ptr<PluginLibrary> PluginLibrary::load(const std::string& path) {
         throw PluginLoadError(path, std::string("does not export ") + SB_PLUGIN_ENTRY_SYMBOL +
                                         " (not a Switchboard plugin?)");
     auto entry = reinterpret_cast<sb_plugin_entry_fn>(library->getSymbol(SB_PLUGIN_ENTRY_SYMBOL));
-    const sb_plugin_descriptor* descriptor = entry(SB_ABI_VERSION, hostApi());
+    const sb_plugin_descriptor* descriptor = nullptr;
+    try {
+        descriptor = entry(SB_ABI_VERSION, hostApi());
+    } catch (...) {
+        // The ABI forbids it, but a C++ plugin can still let one escape; unknown to the
+        // host, it would end the process without naming the file.
+        throw PluginLoadError(path, std::string(SB_PLUGIN_ENTRY_SYMBOL) +
+                                        " threw an exception (the plugin ABI forbids it)");
+    }
     checkDescriptor(path, descriptor);
     return std::unique_ptr<PluginLibrary>(new PluginLibrary(path, std::move(library), descriptor));
 }

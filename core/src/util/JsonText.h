@@ -24,7 +24,10 @@ inline std::string toJson(const Poco::Dynamic::Var& value) {
 /// Parses JSON text into an object; throws Poco::Exception on bad JSON or a non-object.
 inline Poco::JSON::Object::Ptr parseObject(const std::string& text) {
     Poco::JSON::Parser parser;
-    auto object = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+    Poco::Dynamic::Var root = parser.parse(text);
+    if (root.type() != typeid(Poco::JSON::Object::Ptr))
+        throw Poco::DataFormatException("expected a JSON object");
+    auto object = root.extract<Poco::JSON::Object::Ptr>();
     if (!object) throw Poco::DataFormatException("expected a JSON object");
     return object;
 }

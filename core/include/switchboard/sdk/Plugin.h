@@ -93,7 +93,11 @@ inline HttpRequest requestOf(const sb_http_request* r) {
 
 inline Poco::JSON::Object::Ptr parseObject(const std::string& text) {
     Poco::JSON::Parser parser;
-    auto object = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+    Poco::Dynamic::Var root = parser.parse(text);
+    // extract<>() of an array or scalar would throw a BadCastException with mangled type
+    // names; say what was wrong instead.
+    if (root.type() != typeid(Poco::JSON::Object::Ptr)) throw BadInput("expected a JSON object");
+    auto object = root.extract<Poco::JSON::Object::Ptr>();
     if (!object) throw BadInput("expected a JSON object");
     return object;
 }
