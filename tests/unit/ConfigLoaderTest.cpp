@@ -20,7 +20,7 @@ constexpr const char* kTenantKey = "tenant-key-0123456789abcdef";
 
 /// Sets an environment variable for the lifetime of the object, restoring the old state.
 class ScopedEnv {
-public:
+  public:
     ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
         if (const char* old = std::getenv(name_.c_str())) old_ = old;
         if (value != nullptr) {
@@ -39,7 +39,7 @@ public:
     ScopedEnv(const ScopedEnv&) = delete;
     ScopedEnv& operator=(const ScopedEnv&) = delete;
 
-private:
+  private:
     std::string name_;
     std::optional<std::string> old_;
 };
@@ -88,7 +88,8 @@ std::string errorOf(const std::string& yaml, const std::string& baseDir = ".") {
 
 ::testing::AssertionResult startsWith(const std::string& text, const std::string& prefix) {
     if (text.rfind(prefix, 0) == 0) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "'" << text << "' does not start with '" << prefix << "'";
+    return ::testing::AssertionFailure()
+           << "'" << text << "' does not start with '" << prefix << "'";
 }
 
 #define EXPECT_CONFIG_ERROR(yaml, prefix) EXPECT_TRUE(startsWith(errorOf(yaml), prefix))
@@ -161,8 +162,10 @@ TEST(ConfigLoader, ShippedConfigLoadsWithEnvironmentSecrets) {
     EXPECT_EQ(c.tenants[0].defaultProvider, "extreme-main");
     EXPECT_EQ(c.tenants[0].numbers, (std::vector<std::string>{"+15550100001"}));
     EXPECT_EQ(c.tenants[0].apiKeys, (std::vector<std::string>{"shipped-demo-key-0123456789"}));
-    EXPECT_NE(std::find(c.secrets.begin(), c.secrets.end(), "shipped-admin-key-0123456789"), c.secrets.end());
-    EXPECT_NE(std::find(c.secrets.begin(), c.secrets.end(), "shipped-demo-key-0123456789"), c.secrets.end());
+    EXPECT_NE(std::find(c.secrets.begin(), c.secrets.end(), "shipped-admin-key-0123456789"),
+              c.secrets.end());
+    EXPECT_NE(std::find(c.secrets.begin(), c.secrets.end(), "shipped-demo-key-0123456789"),
+              c.secrets.end());
 }
 
 TEST(ConfigLoader, ShippedConfigWithoutEnvironmentNamesTheVariable) {
@@ -172,7 +175,8 @@ TEST(ConfigLoader, ShippedConfigWithoutEnvironmentNamesTheVariable) {
         loadConfigFile(path);
         FAIL() << "expected a ConfigError";
     } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(e.what(), "admin.api_key: environment variable SWITCHBOARD_ADMIN_KEY is not set"));
+        EXPECT_TRUE(startsWith(
+            e.what(), "admin.api_key: environment variable SWITCHBOARD_ADMIN_KEY is not set"));
     }
 }
 
@@ -190,6 +194,14 @@ TEST(ConfigLoader, ServerValuesAreRangeChecked) {
     EXPECT_CONFIG_ERROR(y.text(), "server.port: expected an integer");
     y.server = "server:\n  port: eighty\n";
     EXPECT_CONFIG_ERROR(y.text(), "server.port: expected an integer, got 'eighty'");
+    {
+        // A secret referenced into a numeric key by mistake is not echoed in the error.
+        ScopedEnv port("SB_TEST_PORT_SECRET", "s3cr3t-value-not-a-port");
+        y.server = "server:\n  port: ${SB_TEST_PORT_SECRET}\n";
+        std::string error = errorOf(y.text());
+        EXPECT_TRUE(startsWith(error, "server.port: expected an integer"));
+        EXPECT_EQ(error.find("s3cr3t-value-not-a-port"), std::string::npos) << error;
+    }
     y.server = "dispatch:\n  backoff_jitter: 1.5\n";
     EXPECT_CONFIG_ERROR(y.text(), "dispatch.backoff_jitter: must be between");
     y.server = "dispatch:\n  backoff_jitter: lots\n";
@@ -232,8 +244,10 @@ TEST(ConfigLoader, ProviderErrorsNameTheEntry) {
     y.providers = "providers:\n  - id: p1\n    plugin: extreme\n    colour: blue\n";
     EXPECT_CONFIG_ERROR(y.text(), "providers[0].colour: unknown key");
 
-    y.providers = "providers:\n  - id: p1\n    plugin: extreme\n    status_map:\n      delivrd: DONE\n";
-    EXPECT_CONFIG_ERROR(y.text(), "providers[0].status_map.delivrd: 'DONE' is not a canonical status");
+    y.providers =
+        "providers:\n  - id: p1\n    plugin: extreme\n    status_map:\n      delivrd: DONE\n";
+    EXPECT_CONFIG_ERROR(y.text(),
+                        "providers[0].status_map.delivrd: 'DONE' is not a canonical status");
 
     y.providers = "providers:\n  - id: p1\n    plugin: extreme\n    status_map: [a]\n";
     EXPECT_CONFIG_ERROR(y.text(), "providers[0].status_map: expected a mapping");
@@ -260,7 +274,9 @@ TEST(ConfigLoader, DuplicateIdsAreRefused) {
     EXPECT_CONFIG_ERROR(y.text(), "providers[1].id: duplicate provider id 'p1'");
 
     y = Yaml();
-    y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n  - id: acme\n    default_provider: p2\n";
+    y.tenants =
+        "tenants:\n  - id: acme\n    default_provider: p1\n  - id: acme\n    default_provider: "
+        "p2\n";
     EXPECT_CONFIG_ERROR(y.text(), "tenants[1].id: duplicate tenant id 'acme'");
 
     y = Yaml();
@@ -300,7 +316,9 @@ TEST(ConfigLoader, TenantErrorsNameTheEntry) {
         "  - id: globex\n    default_provider: p1\n    numbers: [\"5550200002\"]\n";
     EXPECT_CONFIG_ERROR(y.text(), "tenants[1].numbers[0]: '5550200002' is not an E.164 number");
 
-    y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n    numbers: [\"+15550100001\", \"+1 555\"]\n";
+    y.tenants =
+        "tenants:\n  - id: acme\n    default_provider: p1\n    numbers: [\"+15550100001\", \"+1 "
+        "555\"]\n";
     EXPECT_CONFIG_ERROR(y.text(), "tenants[0].numbers[1]: '+1 555' is not an E.164 number");
 
     y.tenants = "tenants:\n  - id: acme\n    default_provider: nope\n";
@@ -313,15 +331,17 @@ TEST(ConfigLoader, TenantErrorsNameTheEntry) {
     EXPECT_CONFIG_ERROR(y.text(), "tenants[0].id: must match");
 
     y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n    api_keys: [short]\n";
-    EXPECT_CONFIG_ERROR(y.text(), "tenants[0].api_keys[0]: API keys must be at least 16 characters");
+    EXPECT_CONFIG_ERROR(y.text(),
+                        "tenants[0].api_keys[0]: API keys must be at least 16 characters");
 
-    y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n    api_keys: [\"" + std::string(kAdminKey) +
-                "\"]\n";
+    y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n    api_keys: [\"" +
+                std::string(kAdminKey) + "\"]\n";
     EXPECT_CONFIG_ERROR(y.text(), "tenants[0].api_keys[0]: API key is used twice");
 
-    y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n    api_keys: [\"" + std::string(kTenantKey) +
-                "\"]\n  - id: globex\n    default_provider: p1\n    api_keys: [\"" + std::string(kTenantKey) +
-                "\"]\n";
+    y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n    api_keys: [\"" +
+                std::string(kTenantKey) +
+                "\"]\n  - id: globex\n    default_provider: p1\n    api_keys: [\"" +
+                std::string(kTenantKey) + "\"]\n";
     EXPECT_CONFIG_ERROR(y.text(), "tenants[1].api_keys[0]: API key is used twice");
 
     y.tenants = "tenants:\n  - id: acme\n    default_provider: p1\n    nickname: A\n";
@@ -387,7 +407,8 @@ TEST(ConfigLoader, EnvironmentReferencesAreResolved) {
     ScopedEnv key("SB_UNIT_ADMIN_KEY", "env-admin-key-0123456789");
     ScopedEnv host("SB_UNIT_HOST", "10.0.0.7");
     Yaml y;
-    y.server = "server:\n  bind: ${SB_UNIT_HOST}\n  public_base_url: https://${SB_UNIT_HOST}:8443\n";
+    y.server =
+        "server:\n  bind: ${SB_UNIT_HOST}\n  public_base_url: https://${SB_UNIT_HOST}:8443\n";
     y.admin = "admin:\n  api_key: ${SB_UNIT_ADMIN_KEY}\n";
     AppConfig c = loadConfigText(y.text(), ".");
     EXPECT_EQ(c.server.bind, "10.0.0.7");
@@ -403,7 +424,8 @@ TEST(ConfigLoader, UnsetVariableNamesVariableAndKeyButNoSecret) {
     Yaml y;
     y.admin = "admin:\n  api_key: ${SB_UNIT_UNSET_VAR}\n";
     std::string message = errorOf(y.text());
-    EXPECT_TRUE(startsWith(message, "admin.api_key: environment variable SB_UNIT_UNSET_VAR is not set"));
+    EXPECT_TRUE(
+        startsWith(message, "admin.api_key: environment variable SB_UNIT_UNSET_VAR is not set"));
 
     // A value combining a set secret with an unset variable: the error must name the unset
     // one and must not echo the part already resolved.

@@ -35,7 +35,8 @@ const char* const kSchema = R"({
 
 const char* const kPath = "providers[0].config";
 
-Poco::JSON::Object::Ptr validate(const std::string& yaml, std::vector<std::string>* secrets = nullptr) {
+Poco::JSON::Object::Ptr validate(const std::string& yaml,
+                                 std::vector<std::string>* secrets = nullptr) {
     ValidatedInstanceConfig result = validateInstanceConfig(kSchema, YAML::Load(yaml), kPath, ".");
     if (secrets != nullptr) *secrets = result.secrets;
     Poco::JSON::Parser parser;
@@ -54,7 +55,8 @@ std::string errorOf(const std::string& yaml, const std::string& schema = kSchema
 
 ::testing::AssertionResult startsWith(const std::string& text, const std::string& prefix) {
     if (text.rfind(prefix, 0) == 0) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "'" << text << "' does not start with '" << prefix << "'";
+    return ::testing::AssertionFailure()
+           << "'" << text << "' does not start with '" << prefix << "'";
 }
 
 bool contains(const std::vector<std::string>& values, const std::string& value) {
@@ -94,8 +96,10 @@ TEST(PluginSchema, GivenValuesOverrideDefaults) {
 }
 
 TEST(PluginSchema, RequiredKeyMissing) {
-    EXPECT_TRUE(startsWith(errorOf("base_url: x\n"), "providers[0].config.api_key: required key is missing"));
-    EXPECT_TRUE(startsWith(errorOf("api_key: ~\n"), "providers[0].config.api_key: required key is missing"));
+    EXPECT_TRUE(startsWith(errorOf("base_url: x\n"),
+                           "providers[0].config.api_key: required key is missing"));
+    EXPECT_TRUE(startsWith(errorOf("api_key: ~\n"),
+                           "providers[0].config.api_key: required key is missing"));
     // No config block at all.
     try {
         validateInstanceConfig(kSchema, YAML::Node(), kPath, ".");
@@ -112,7 +116,8 @@ TEST(PluginSchema, NullConfigIsEmptyWhenNothingIsRequired) {
     EXPECT_TRUE(result.secrets.empty());
     // A schema without properties accepts only an empty block.
     EXPECT_EQ(validateInstanceConfig("{}", YAML::Node(), kPath, ".").json, "{}");
-    EXPECT_TRUE(startsWith(errorOf("a: 1\n", "{}"), "providers[0].config.a: unknown key for this plugin"));
+    EXPECT_TRUE(
+        startsWith(errorOf("a: 1\n", "{}"), "providers[0].config.a: unknown key for this plugin"));
 }
 
 TEST(PluginSchema, UnknownKeyIsRefused) {
@@ -138,10 +143,12 @@ TEST(PluginSchema, IntegerConversion) {
 
 TEST(PluginSchema, BooleanConversion) {
     for (const char* yes : {"true", "yes", "on"})
-        EXPECT_TRUE(validate(std::string("api_key: k-1234\nenabled: ") + yes + "\n")->getValue<bool>("enabled"))
+        EXPECT_TRUE(validate(std::string("api_key: k-1234\nenabled: ") + yes + "\n")
+                        ->getValue<bool>("enabled"))
             << yes;
     for (const char* no : {"false", "no", "off"})
-        EXPECT_FALSE(validate(std::string("api_key: k-1234\nenabled: ") + no + "\n")->getValue<bool>("enabled"))
+        EXPECT_FALSE(validate(std::string("api_key: k-1234\nenabled: ") + no + "\n")
+                         ->getValue<bool>("enabled"))
             << no;
     EXPECT_TRUE(startsWith(errorOf("api_key: k-1234\nenabled: maybe\n"),
                            "providers[0].config.enabled: expected true or false, got 'maybe'"));
@@ -156,7 +163,8 @@ TEST(PluginSchema, StringStaysAStringEvenWhenNumeric) {
     // A schema entry without a type is a string.
     json = validate("api_key: k-1234\nuntyped: 7\n");
     EXPECT_TRUE(json->get("untyped").isString());
-    EXPECT_TRUE(startsWith(errorOf("api_key: k-1234\nnote: {a: b}\n"), "providers[0].config.note: expected a string"));
+    EXPECT_TRUE(startsWith(errorOf("api_key: k-1234\nnote: {a: b}\n"),
+                           "providers[0].config.note: expected a string"));
 }
 
 TEST(PluginSchema, StringListConversion) {
@@ -221,7 +229,8 @@ TEST(PluginSchema, ReferencesAreResolvedAndResolvedSecretsCollected) {
     testing::TempDir dir;
     dir.write("token.txt", "token-from-file-888\n");
     auto result = validateInstanceConfig(
-        kSchema, YAML::Load("api_key: ${SB_UNIT_SCHEMA_KEY}\ntokens: [\"file:token.txt\"]\n"), kPath, dir.path());
+        kSchema, YAML::Load("api_key: ${SB_UNIT_SCHEMA_KEY}\ntokens: [\"file:token.txt\"]\n"),
+        kPath, dir.path());
     ::unsetenv("SB_UNIT_SCHEMA_KEY");
     Poco::JSON::Parser parser;
     auto json = parser.parse(result.json).extract<Poco::JSON::Object::Ptr>();
@@ -234,10 +243,12 @@ TEST(PluginSchema, ReferencesAreResolvedAndResolvedSecretsCollected) {
 
 TEST(PluginSchema, UnsetReferenceNamesTheKeyPath) {
     ::unsetenv("SB_UNIT_SCHEMA_UNSET");
-    EXPECT_TRUE(startsWith(errorOf("api_key: ${SB_UNIT_SCHEMA_UNSET}\n"),
-                           "providers[0].config.api_key: environment variable SB_UNIT_SCHEMA_UNSET is not set"));
-    EXPECT_TRUE(startsWith(errorOf("api_key: k-1234\nheaders: {X-A: \"${SB_UNIT_SCHEMA_UNSET}\"}\n"),
-                           "providers[0].config.headers.X-A: environment variable SB_UNIT_SCHEMA_UNSET"));
+    EXPECT_TRUE(startsWith(
+        errorOf("api_key: ${SB_UNIT_SCHEMA_UNSET}\n"),
+        "providers[0].config.api_key: environment variable SB_UNIT_SCHEMA_UNSET is not set"));
+    EXPECT_TRUE(
+        startsWith(errorOf("api_key: k-1234\nheaders: {X-A: \"${SB_UNIT_SCHEMA_UNSET}\"}\n"),
+                   "providers[0].config.headers.X-A: environment variable SB_UNIT_SCHEMA_UNSET"));
 }
 
 }  // namespace

@@ -62,7 +62,8 @@ TEST(RetryPolicy, JitteredDelaysStayWithinBoundsAndSpread) {
         // Jitter is really applied, over (almost) the whole ±20 % band, centred on the base.
         EXPECT_LT(smallest, e.base * 82 / 100) << "attempt " << e.attempt;
         EXPECT_GT(largest, e.base * 118 / 100) << "attempt " << e.attempt;
-        EXPECT_NEAR(sum / samples, static_cast<double>(e.base), e.base * 0.01) << "attempt " << e.attempt;
+        EXPECT_NEAR(sum / samples, static_cast<double>(e.base), e.base * 0.01)
+            << "attempt " << e.attempt;
     }
 }
 
@@ -108,7 +109,9 @@ TEST(RetryPolicy, HugeAttemptCountsStayAtTheCap) {
         std::int64_t d = policy.delayMs(attempt, 0, rng);
         EXPECT_GE(d, 1600) << "attempt " << attempt;
         EXPECT_LE(d, kHourMs) << "attempt " << attempt;
-        if (attempt >= 13) EXPECT_EQ(d, kHourMs) << "attempt " << attempt;  // 2 s · 2^12 · 0.8 > 1 h
+        if (attempt >= 13) {
+            EXPECT_EQ(d, kHourMs) << "attempt " << attempt;  // 2 s · 2^12 · 0.8 > 1 h
+        }
         // 1e9 ms · [0.1, 1.9] is beyond an hour from the first attempt on.
         EXPECT_EQ(slowest.delayMs(attempt, 0, rng), kHourMs) << "attempt " << attempt;
     }

@@ -25,7 +25,8 @@ TEST(SecretMasker, MasksSeveralSecrets) {
     SecretMasker masker;
     masker.add("alpha-secret");
     masker.add("beta-secret");
-    EXPECT_EQ(masker.mask("{\"a\":\"alpha-secret\",\"b\":\"beta-secret\"}"), "{\"a\":\"****\",\"b\":\"****\"}");
+    EXPECT_EQ(masker.mask("{\"a\":\"alpha-secret\",\"b\":\"beta-secret\"}"),
+              "{\"a\":\"****\",\"b\":\"****\"}");
 }
 
 TEST(SecretMasker, LongestSecretIsMaskedFirst) {
@@ -72,7 +73,7 @@ TEST(SecretMasker, SecretLookingLikeTheMaskDoesNotLoop) {
 
 /// A channel that keeps every message it is given.
 class CapturingChannel : public Poco::Channel {
-public:
+  public:
     void log(const Poco::Message& message) override { messages.push_back(message); }
     void open() override { ++opened; }
     void close() override { ++closed; }
@@ -83,7 +84,7 @@ public:
 };
 
 class MaskingChannelTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { SecretMasker::instance().clear(); }
     void TearDown() override { SecretMasker::instance().clear(); }
 };
@@ -93,8 +94,9 @@ TEST_F(MaskingChannelTest, MasksMessageTextBeforePassingItOn) {
     Poco::AutoPtr<CapturingChannel> capture(new CapturingChannel);
     Poco::AutoPtr<MaskingChannel> channel(new MaskingChannel(capture));
 
-    Poco::Message original("dispatch", "POST with Bearer provider-api-key-12345 and again provider-api-key-12345",
-                           Poco::Message::PRIO_WARNING);
+    Poco::Message original(
+        "dispatch", "POST with Bearer provider-api-key-12345 and again provider-api-key-12345",
+        Poco::Message::PRIO_WARNING);
     channel->log(original);
 
     ASSERT_EQ(capture->messages.size(), 1u);
@@ -103,7 +105,8 @@ TEST_F(MaskingChannelTest, MasksMessageTextBeforePassingItOn) {
     EXPECT_EQ(passed.getSource(), "dispatch");
     EXPECT_EQ(passed.getPriority(), Poco::Message::PRIO_WARNING);
     // The caller's message is not modified.
-    EXPECT_EQ(original.getText(), "POST with Bearer provider-api-key-12345 and again provider-api-key-12345");
+    EXPECT_EQ(original.getText(),
+              "POST with Bearer provider-api-key-12345 and again provider-api-key-12345");
 }
 
 TEST_F(MaskingChannelTest, PassesCleanMessagesUnchangedAndForwardsOpenClose) {

@@ -73,6 +73,11 @@ Service::~Service() { stop(); }
 void Service::bootstrapTenants() {
     store::TenantRepository tenants(*db_);
     const auto now = clock_.nowMs();
+    std::vector<std::string> ids;
+    for (const auto& t : config_.tenants) ids.push_back(t.id);
+    if (int retired = tenants.retireAllExcept(ids, now))
+        Poco::Logger::get("switchboard")
+            .warning("%d tenant(s) no longer in the configuration were disabled", retired);
     for (const auto& t : config_.tenants) {
         std::vector<std::string> hashes;
         for (const auto& key : t.apiKeys) hashes.push_back(util::sha256Hex(key));

@@ -25,14 +25,14 @@ Poco::Dynamic::Var convert(const std::string& type, const YAML::Node& node, cons
         long long value = 0;
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
         if (ec != std::errc() || end != text.data() + text.size())
-            throw ConfigError(path, "expected an integer, got '" + text + "'");
+            throw ConfigError(path, "expected an integer, got " + YamlReader::shown(node, text));
         return value;
     }
     if (type == "boolean") {
         std::string text = YamlReader::scalar(node, path, baseDir);
         if (text == "true" || text == "yes" || text == "on") return true;
         if (text == "false" || text == "no" || text == "off") return false;
-        throw ConfigError(path, "expected true or false, got '" + text + "'");
+        throw ConfigError(path, "expected true or false, got " + YamlReader::shown(node, text));
     }
     if (type == "string_list") {
         if (!node.IsSequence()) throw ConfigError(path, "expected a list of strings");

@@ -25,6 +25,13 @@ bool YamlReader::has(const std::string& key) const {
     return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
 }
 
+std::string YamlReader::shown(const YAML::Node& node, const std::string& resolved) {
+    const std::string raw = node.IsScalar() ? node.Scalar() : std::string();
+    if (raw.find("${") != std::string::npos || raw.rfind("file:", 0) == 0)
+        return "a referenced value (not shown)";
+    return "'" + resolved + "'";
+}
+
 std::string YamlReader::scalar(const YAML::Node& node, const std::string& keyPath,
                                const std::string& baseDir) {
     if (!node.IsScalar()) throw ConfigError(keyPath, "expected a string" + where(node));
@@ -53,8 +60,8 @@ long long YamlReader::integer(const std::string& key, long long fallback, long l
     long long value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size())
-        throw ConfigError(join(path_, key),
-                          "expected an integer, got '" + text + "'" + where(node_[key]));
+        throw ConfigError(join(path_, key), "expected an integer, got " + shown(node_[key], text) +
+                                                where(node_[key]));
     if (value < min || value > max)
         throw ConfigError(join(path_, key), "must be between " + std::to_string(min) + " and " +
                                                 std::to_string(max) + ", got " + text);
@@ -71,7 +78,7 @@ double YamlReader::number(const std::string& key, double fallback, double min, d
         value = std::stod(text, &used);
         if (used != text.size()) throw std::invalid_argument(text);
     } catch (const std::exception&) {
-        throw ConfigError(join(path_, key), "expected a number, got '" + text + "'");
+        throw ConfigError(join(path_, key), "expected a number, got " + shown(node_[key], text));
     }
     if (value < min || value > max)
         throw ConfigError(join(path_, key),
@@ -85,7 +92,7 @@ bool YamlReader::boolean(const std::string& key, bool fallback) {
     std::string text = scalar(node_[key], join(path_, key), baseDir_);
     if (text == "true" || text == "yes" || text == "on") return true;
     if (text == "false" || text == "no" || text == "off") return false;
-    throw ConfigError(join(path_, key), "expected true or false, got '" + text + "'");
+    throw ConfigError(join(path_, key), "expected true or false, got " + shown(node_[key], text));
 }
 
 std::vector<std::string> YamlReader::stringList(const std::string& key) {

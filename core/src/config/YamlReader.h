@@ -38,6 +38,9 @@ class YamlReader {
     static std::string index(const std::string& path, std::size_t i) {
         return path + "[" + std::to_string(i) + "]";
     }
+    /// "'value'" for error messages — unless the value came from a ${ENV} or file:
+    /// reference, which may hold a secret and is therefore not echoed.
+    static std::string shown(const YAML::Node& node, const std::string& resolved);
     /// A scalar as a string with references resolved; ConfigError if not a scalar.
     static std::string scalar(const YAML::Node& node, const std::string& keyPath,
                               const std::string& baseDir);

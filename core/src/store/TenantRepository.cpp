@@ -2,6 +2,8 @@
 
 #include "store/RowReader.h"
 
+#include <algorithm>
+
 using namespace Poco::Data::Keywords;
 
 namespace switchboard::store {
@@ -27,7 +29,9 @@ void TenantRepository::bootstrap(const Tenant& t, const std::vector<std::string>
         s << "INSERT INTO tenants (id, name, business_name, default_provider, disabled, "
              "created_at) "
              "VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-             "business_name = excluded.business_name, default_provider = excluded.default_provider",
+             "business_name = excluded.business_name, default_provider = "
+             "excluded.default_provider, "
+             "disabled = 0",
             bind(t.id), bind(t.name), bind(t.businessName), bind(t.defaultProvider), bind(at), now;
         s << "DELETE FROM tenant_numbers WHERE tenant_id = $1", bind(t.id), now;
         for (const auto& number : numbers) {
@@ -47,6 +51,26 @@ void TenantRepository::bootstrap(const Tenant& t, const std::vector<std::string>
                 bind(t.id), bind(hash), bind(at), now;
         }
     });
+}
+
+int TenantRepository::retireAllExcept(const std::vector<std::string>& keepIds, TimeMs at_) {
+    int retired = 0;
+    db_.write([&](Poco::Data::Session& s) {
+        std::vector<std::string> ids;
+        s << "SELECT id FROM tenants WHERE disabled = 0", into(ids), now;
+        Poco::Int64 at = at_;
+        for (const auto& id : ids) {
+            if (std::find(keepIds.begin(), keepIds.end(), id) != keepIds.end()) continue;
+            s << "UPDATE tenants SET disabled = 1 WHERE id = $1", bind(id), now;
+            s << "UPDATE api_keys SET revoked_at = $1 WHERE tenant_id = $2 AND source = 'config' "
+                 "AND "
+                 "revoked_at IS NULL",
+                bind(at), bind(id), now;
+            s << "DELETE FROM tenant_numbers WHERE tenant_id = $1", bind(id), now;
+            ++retired;
+        }
+    });
+    return retired;
 }
 
 std::optional<Tenant> TenantRepository::findByKeyHash(const std::string& keyHash) {

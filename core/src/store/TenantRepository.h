@@ -19,6 +19,11 @@ class TenantRepository {
     void bootstrap(const Tenant& tenant, const std::vector<std::string>& numbers,
                    const std::vector<std::string>& keyHashes, TimeMs now);
 
+    /// Disables every tenant not in `keepIds`, revokes its config-sourced keys and frees
+    /// its numbers: removing a tenant from YAML must remove its access at the next start.
+    /// Returns how many tenants were retired.
+    int retireAllExcept(const std::vector<std::string>& keepIds, TimeMs now);
+
     /// The enabled tenant owning an unrevoked key with this hash, or nullopt.
     std::optional<Tenant> findByKeyHash(const std::string& keyHash);
 
