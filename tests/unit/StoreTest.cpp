@@ -185,8 +185,8 @@ TEST_F(StoreTest, TenantsRemovedFromConfigLoseTheirKeysAndNumbersAndComeBackWhen
     EXPECT_TRUE(tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789")));
     EXPECT_EQ(tenants.retireAllExcept({"acme"}, 6000), 0);  // already retired
     // Re-adding it to the configuration enables it again.
-    tenants.bootstrap({"globex", "Globex", "Globex Corp", "extreme-main", false}, {"+15550200002"}, {globexKey},
-                      7000);
+    tenants.bootstrap({"globex", "Globex", "Globex Corp", "extreme-main", false}, {"+15550200002"},
+                      {globexKey}, 7000);
     EXPECT_FALSE(tenants.get("globex")->disabled);
     EXPECT_TRUE(tenants.findByKeyHash(globexKey));
 }
