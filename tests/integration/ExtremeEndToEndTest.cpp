@@ -212,6 +212,35 @@ TEST_F(ExtremeEndToEnd, DryRunRecordsTheExactRequestWithTheSecretMasked) {
     EXPECT_EQ(body->getValue<std::string>("port"), "12");
 }
 
+TEST_F(ExtremeEndToEnd, ReplyReadinessShowsTheReplyRequestWithoutSendingOrStoring) {
+    startService();
+    auto none = get("/api/admin/reply-readiness?tenantId=acme", adminAuth());
+    EXPECT_EQ(none.status, 404);
+    EXPECT_NE(none.body.find("no_inbound"), std::string::npos);
+
+    auto inboundId = inbound(kInbound);
+    const std::string before = get("/api/messages").body;
+    auto r = get("/api/admin/reply-readiness?tenantId=acme", adminAuth());
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto check = json(r.body);
+    EXPECT_TRUE(check->getValue<bool>("ready"));
+    EXPECT_EQ(check->getValue<std::int64_t>("inboundMessageId"), inboundId);
+    auto request = check->getObject("request");
+    EXPECT_EQ(request->getValue<std::string>("url"), fake_.baseUrl() + "/api/v2/sms/sendsingle");
+    EXPECT_EQ(request->getObject("headers")->getValue<std::string>("Authorization"), "Bearer ****");
+    auto body = json(request->getValue<std::string>("body"));
+    EXPECT_EQ(body->getValue<std::string>("recipient"), "+15550109999");
+    EXPECT_EQ(body->getValue<std::string>("usemodem"), "3");
+    EXPECT_EQ(body->getValue<std::string>("port"), "12");
+    EXPECT_EQ(r.body.find(kExtremeKey), std::string::npos);
+    // Nothing was sent or stored.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(fake_.requestCount(), 0u);
+    EXPECT_EQ(get("/api/messages").body, before);
+    EXPECT_EQ(get("/api/admin/reply-readiness?tenantId=acme", tenantAuth()).status, 401);
+    EXPECT_EQ(get("/api/admin/reply-readiness?tenantId=nobody", adminAuth()).status, 404);
+}
+
 TEST_F(ExtremeEndToEnd, UnknownReceiverIsStoredUnlinkedThenRoutedByLearnedModemPort) {
     startService();
     // Unassigned receiver, modem/port never seen: stored, not dropped, linked to no tenant.

@@ -1,12 +1,15 @@
 #include "http/JsonFields.h"
 #include "http/JsonViews.h"
 #include "http/Routes.h"
+#include "messaging/ProviderRequestCodec.h"
 #include "store/AuditRepository.h"
 #include "store/DryRunRepository.h"
+#include "store/MessageRepository.h"
 #include "store/ModemRouteRepository.h"
 #include "store/TenantRepository.h"
 #include "store/WebhookEventRepository.h"
 #include "util/JsonText.h"
+#include "util/SecretMasker.h"
 
 namespace switchboard::http {
 
@@ -41,6 +44,53 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
             items->add(dryRunJson(r));
         Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
         root->set("data", items);
+        ex.sendJson(200, root);
+    });
+
+    // Seed 000's "Test Reply Readiness": builds the exact provider request a reply to the
+    // tenant's latest inbound message would send — through the same code as a real reply —
+    // and shows it (secrets masked) without storing or sending anything.
+    router.add("GET", "/api/admin/reply-readiness", [&ctx, &auth](Exchange& ex) {
+        auth.admin(ex);
+        auto tenantId = ex.query("tenantId");
+        if (!tenantId || tenantId->empty())
+            throw ApiError(400, "invalid_parameter", "'tenantId' is required");
+        auto tenant = store::TenantRepository(ctx.db).get(*tenantId);
+        if (!tenant) throw ApiError(404, "not_found", "no such tenant");
+        std::int64_t total = 0;
+        auto latest = store::MessageRepository(ctx.db).list(tenant->id, "inbound", {1, 1}, total);
+        if (latest.empty())
+            throw ApiError(404, "no_inbound", "the tenant has no inbound message to reply to yet");
+        messaging::ReplyRequest request;
+        request.inboundMessageId = latest.front().id;
+        request.text = "Reply readiness check";
+        store::Message reply = ctx.sends.prepareReply(*tenant, request);
+
+        Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        root->set("tenantId", tenant->id);
+        root->set("inboundMessageId", latest.front().id);
+        root->set("provider", reply.providerInstance);
+        root->set(
+            "replyContext",
+            util::parseObject(reply.replyContextJson.empty() ? "{}" : reply.replyContextJson));
+        root->set("warning",
+                  reply.warning.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(reply.warning));
+        const plugin::Provider* provider = ctx.providers.find(reply.providerInstance);
+        auto built = provider->instance->buildSend(messaging::outboundMessageJson(reply));
+        if (!built.ok()) {
+            root->set("ready", false);
+            root->set("reason", util::SecretMasker::instance().mask(built.output));
+            ex.sendJson(200, root);
+            return;
+        }
+        auto outgoing = messaging::parseOutgoingRequest(built.output);
+        Poco::JSON::Object::Ptr shown = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        shown->set("method", outgoing.method);
+        shown->set("url", util::SecretMasker::instance().mask(outgoing.url));
+        shown->set("headers", util::parseObject(messaging::maskedHeadersJson(outgoing)));
+        shown->set("body", util::SecretMasker::instance().mask(outgoing.body));
+        root->set("ready", reply.warning.empty());
+        root->set("request", shown);
         ex.sendJson(200, root);
     });
 

@@ -1,5 +1,6 @@
 #include "messaging/OutboxDispatcher.h"
 
+#include "messaging/ProviderRequestCodec.h"
 #include "store/DryRunRepository.h"
 #include "store/MessageRepository.h"
 #include "util/JsonText.h"
@@ -8,64 +9,11 @@
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 #include <Poco/Process.h>
-#include <Poco/String.h>
 
 namespace switchboard::messaging {
 namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("dispatch"); }
-
-std::string messageJson(const store::Message& m) {
-    Poco::JSON::Object o;
-    o.set("message_id", std::to_string(m.id));
-    o.set("to", m.toNumber);
-    o.set("from", m.fromNumber.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(m.fromNumber));
-    o.set("text", m.body);
-    o.set("kind", m.kind.empty() ? std::string("initial") : m.kind);
-    if (m.kind == "reply" && !m.replyContextJson.empty() && m.replyContextJson != "{}") {
-        o.set("reply_context", util::parseObject(m.replyContextJson));
-    } else {
-        o.set("reply_context", Poco::Dynamic::Var());
-    }
-    o.set("status_callback_url", Poco::Dynamic::Var());
-    return util::toJson(o);
-}
-
-OutgoingRequest requestOf(const std::string& json) {
-    auto o = util::parseObject(json);
-    OutgoingRequest r;
-    r.method = o->optValue<std::string>("method", "POST");
-    r.url = o->getValue<std::string>("url");
-    r.body = o->optValue<std::string>("body", "");
-    if (auto headers = o->getObject("headers")) {
-        for (const auto& [name, value] : *headers)
-            r.headers.emplace_back(name, value.convert<std::string>());
-    }
-    return r;
-}
-
-bool sensitiveHeader(const std::string& name) {
-    std::string n = Poco::toLower(name);
-    return n == "authorization" || n == "proxy-authorization" ||
-           n.find("token") != std::string::npos || n.find("secret") != std::string::npos ||
-           n.find("key") != std::string::npos || n.find("signature") != std::string::npos;
-}
-
-// Headers as recorded in the dry-run sink: credentials masked but the auth scheme kept, so
-// an operator can still see that e.g. "Bearer" auth would have been sent.
-std::string maskedHeadersJson(const OutgoingRequest& r) {
-    Poco::JSON::Object headers(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [name, value] : r.headers) {
-        if (sensitiveHeader(name)) {
-            auto space = value.find(' ');
-            headers.set(name, space == std::string::npos ? std::string("****")
-                                                         : value.substr(0, space) + " ****");
-        } else {
-            headers.set(name, util::SecretMasker::instance().mask(value));
-        }
-    }
-    return util::toJson(headers);
-}
 
 }  // namespace
 
@@ -168,11 +116,11 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         return;
     }
 
-    auto built = provider->instance->buildSend(messageJson(m));
+    auto built = provider->instance->buildSend(outboundMessageJson(m));
     OutgoingRequest request;
     try {
         if (!built.ok()) throw std::runtime_error(built.output);
-        request = requestOf(built.output);
+        request = parseOutgoingRequest(built.output);
     } catch (const std::exception& e) {
         repo.markFailed(m.id, attempts, "invalid_provider_request", e.what(), clock_.nowMs());
         logger().error(
@@ -197,10 +145,9 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
             store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id), attempts,
                                                record.createdAt);
         });
-        logger().information(
-            "dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s body=%s",
-            std::to_string(m.id), m.providerInstance, attempts, request.method, record.url,
-            record.body);
+        logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s",
+                             std::to_string(m.id), m.providerInstance, attempts, request.method,
+                             record.url);
         return;
     }
 

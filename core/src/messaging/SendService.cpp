@@ -48,6 +48,10 @@ Message SendService::send(const store::Tenant& tenant, const SendRequest& reques
 }
 
 Message SendService::reply(const store::Tenant& tenant, const ReplyRequest& request) {
+    return enqueue(tenant, prepareReply(tenant, request), "sms.reply");
+}
+
+Message SendService::prepareReply(const store::Tenant& tenant, const ReplyRequest& request) const {
     if (request.inboundMessageId.has_value() == request.conversationKey.has_value())
         throw ApiError(400, "invalid_request",
                        "give exactly one of 'inboundMessageId' or 'conversationKey'");
@@ -76,7 +80,7 @@ Message SendService::reply(const store::Tenant& tenant, const ReplyRequest& requ
         m.toNumber = *request.conversationKey;
         m.providerInstance = tenant.defaultProvider;
         m.warning = "no inbound message from this contact; sent without reply context";
-        return enqueue(tenant, std::move(m), "sms.reply");
+        return m;
     }
     m.toNumber = inbound->fromNumber;
     m.replyToMessageId = inbound->id;
@@ -94,7 +98,7 @@ Message SendService::reply(const store::Tenant& tenant, const ReplyRequest& requ
     if (!util::isE164(m.toNumber))
         throw ApiError(400, "invalid_phone",
                        "the inbound message's sender is not an E.164 number; cannot reply");
-    return enqueue(tenant, std::move(m), "sms.reply");
+    return m;
 }
 
 Message SendService::enqueue(const store::Tenant& tenant, Message m, const std::string& action) {

@@ -44,6 +44,10 @@ class SendService {
     /// warning. Throws http::ApiError 400 (invalid input) or 404 (inbound_not_found).
     store::Message reply(const store::Tenant& tenant, const ReplyRequest& request);
 
+    /// The reply message `reply` would queue — validated, routed through the inbound's
+    /// provider and reply context, warning set — without storing anything. Same errors.
+    store::Message prepareReply(const store::Tenant& tenant, const ReplyRequest& request) const;
+
   private:
     store::Message enqueue(const store::Tenant& tenant, store::Message message,
                            const std::string& action);

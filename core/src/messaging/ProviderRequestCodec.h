@@ -1,0 +1,23 @@
+#pragma once
+
+#include "messaging/ProviderHttpClient.h"
+#include "store/Records.h"
+
+#include <string>
+
+namespace switchboard::messaging {
+
+/// The build_send input document (schema version 1, plugin_abi.h) for a stored outbound
+/// message: reply context only for replies that have one.
+std::string outboundMessageJson(const store::Message& message);
+
+/// The plugin's build_send output as a request. Throws Poco::Exception / std::exception when
+/// it is not the documented {"method","url","headers","body"} object.
+OutgoingRequest parseOutgoingRequest(const std::string& json);
+
+/// The request's headers as a JSON object with credentials masked: authorization-like
+/// headers keep only their scheme ("Bearer ****"), every other value has configured
+/// secrets masked. Used wherever a request is shown instead of sent.
+std::string maskedHeadersJson(const OutgoingRequest& request);
+
+}  // namespace switchboard::messaging
