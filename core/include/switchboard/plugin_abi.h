@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 #define SB_ABI_VERSION_MAJOR 1u
-#define SB_ABI_VERSION_MINOR 0u
+#define SB_ABI_VERSION_MINOR 1u
 #define SB_ABI_VERSION ((SB_ABI_VERSION_MAJOR << 16) | SB_ABI_VERSION_MINOR)
 #define SB_ABI_MAJOR(v) ((uint32_t)(v) >> 16)
 #define SB_ABI_MINOR(v) ((uint32_t)(v)&0xFFFFu)
@@ -101,6 +101,10 @@ typedef struct sb_http_request {
     sb_str public_url;  /* the URL the provider called, as the operator's YAML gives
                            the public base URL + path + '?' + query (for URL-signed
                            schemes such as Twilio's) */
+    /* --- ABI 1.1 --- */
+    int64_t received_at_ms; /* when the host received the request, milliseconds since the
+                               Unix epoch (UTC); use it, not the plugin's own clock, for
+                               timestamp windows so verification is deterministic */
 } sb_http_request;
 
 /* An HTTP response the host received from a provider, for parse_send_response. */

@@ -18,6 +18,7 @@ void addWebhookRoutes(Router& router, ServiceContext& ctx) {
             std::string base = ctx.config.server.publicBaseUrl;
             if (base.empty()) base = "http://" + ex.request().getHost();
             request.publicUrl = base + ex.request().getURI();
+            request.receivedAtMs = ctx.clock.nowMs();
             messaging::WebhookReply reply = ctx.webhooks.handle(route, request);
             ex.sendText(reply.status, reply.contentType, reply.body);
         });

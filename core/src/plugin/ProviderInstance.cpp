@@ -39,6 +39,7 @@ struct RequestView {
         request.body = viewOf(r.body);
         request.remote_addr = viewOf(r.remoteAddr);
         request.public_url = viewOf(r.publicUrl);
+        request.received_at_ms = r.receivedAtMs;
     }
 };
 

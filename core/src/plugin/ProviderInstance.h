@@ -2,6 +2,7 @@
 
 #include "plugin/PluginLibrary.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,7 @@ struct WebhookRequest {
     std::string body;
     std::string remoteAddr;
     std::string publicUrl;
+    std::int64_t receivedAtMs = 0;  ///< ms since the Unix epoch
 };
 
 /// One configured provider instance (`providers:` entry in YAML) backed by a loaded plugin.

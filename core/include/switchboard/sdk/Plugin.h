@@ -14,6 +14,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <cstddef>
 #include <memory>
 #include <sstream>
 
@@ -88,6 +89,9 @@ inline HttpRequest requestOf(const sb_http_request* r) {
     request.body = view(r->body);
     request.remoteAddr = view(r->remote_addr);
     request.publicUrl = view(r->public_url);
+    // Appended in ABI 1.1: read only what the host's struct actually has.
+    if (r->struct_size >= offsetof(sb_http_request, received_at_ms) + sizeof(r->received_at_ms))
+        request.receivedAtMs = r->received_at_ms;
     return request;
 }
 

@@ -7,6 +7,7 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -44,7 +45,8 @@ struct HttpRequest {
     Headers headers;    ///< names lowercased by the host
     std::string body;
     std::string remoteAddr;
-    std::string publicUrl;  ///< URL the provider called, per the operator's public base URL
+    std::string publicUrl;          ///< URL the provider called, per the operator's public base URL
+    std::int64_t receivedAtMs = 0;  ///< host's receive time, ms since the Unix epoch (UTC)
 
     /// Header value by case-insensitive name, or nullopt.
     std::optional<std::string> header(std::string_view name) const {
