@@ -5,26 +5,43 @@
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Logger.h>
+#include <Poco/String.h>
 
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 using namespace Poco::Data::Keywords;
 
 namespace switchboard::store {
 namespace {
 
+// Splits a migration into statements at ';' line ends, keeping trigger bodies
+// (BEGIN ... END;) whole, and drops comment-only chunks (SQLite rejects empty statements).
 std::vector<std::string> splitStatements(const std::string& sql) {
-    static const std::regex kEnd(R"(;[ \t]*(\r?\n|$))");
     std::vector<std::string> statements;
-    std::sregex_token_iterator it(sql.begin(), sql.end(), kEnd, -1), end;
-    for (; it != end; ++it) {
-        std::string text = *it;
-        // Drop comment-only chunks; SQLite rejects an empty statement.
-        std::string code = std::regex_replace(text, std::regex(R"(--[^\n]*)"), "");
-        if (code.find_first_not_of(" \t\r\n") != std::string::npos) statements.push_back(text);
+    std::string current;
+    int depth = 0;
+    std::istringstream lines(sql);
+    for (std::string line; std::getline(lines, line);) {
+        std::string code = Poco::trim(line.substr(0, line.find("--")));
+        current += line + "\n";
+        std::string upper = Poco::toUpper(code);
+        if (upper == "BEGIN") ++depth;
+        if (upper == "END;" && depth > 0) --depth;
+        if (depth == 0 && !code.empty() && code.back() == ';') {
+            statements.push_back(current);
+            current.clear();
+        }
     }
-    return statements;
+    statements.push_back(current);
+    // Chunks that hold only comments are not statements.
+    std::vector<std::string> result;
+    for (const auto& statement : statements) {
+        std::string code = std::regex_replace(statement, std::regex(R"(--[^\n]*)"), "");
+        if (code.find_first_not_of(" \t\r\n") != std::string::npos) result.push_back(statement);
+    }
+    return result;
 }
 
 template <class F>
