@@ -463,7 +463,9 @@ TEST_F(StoreTest, MarkSentOnlyActsOnQueuedAndSetsSentAtOnce) {
     // Nothing moves a message that is no longer QUEUED.
     repo.markSent(id, "ref-2", 3, 4000);
     repo.scheduleRetry(id, 4, 5000, "provider_retry", "late", 4000);
-    repo.markFailed(id, 5, "provider_rejected", "late", 4000);
+    db_->write([&](Poco::Data::Session& s) {
+        MessageRepository::markFailed(s, id, 5, "provider_rejected", "late", 4000);
+    });
     m = repo.getAny(id);
     EXPECT_EQ(m->status, "SENT");
     EXPECT_EQ(m->providerRef, "ref-1");
@@ -508,7 +510,10 @@ TEST_F(StoreTest, ScheduleRetryRequeuesAndReleasesTheLease) {
 TEST_F(StoreTest, MarkFailedOnlyActsOnQueuedAndSetsFailedAtOnce) {
     const std::int64_t id = insert(outbound("acme", 1000));
     MessageRepository repo(*db_);
-    repo.markFailed(id, 4, "retries_exhausted", "provider_retry: HTTP 500", 5000);
+    db_->write([&](Poco::Data::Session& s) {
+        MessageRepository::markFailed(s, id, 4, "retries_exhausted", "provider_retry: HTTP 500",
+                                      5000);
+    });
     auto m = repo.getAny(id);
     EXPECT_EQ(m->status, "FAILED");
     EXPECT_EQ(m->attempts, 4);
@@ -517,7 +522,9 @@ TEST_F(StoreTest, MarkFailedOnlyActsOnQueuedAndSetsFailedAtOnce) {
     EXPECT_EQ(m->failedAt, 5000);
     EXPECT_FALSE(m->nextAttemptAt);
 
-    repo.markFailed(id, 5, "provider_rejected", "again", 6000);
+    db_->write([&](Poco::Data::Session& s) {
+        MessageRepository::markFailed(s, id, 5, "provider_rejected", "again", 6000);
+    });
     repo.markSent(id, "ref", 6, 6000);
     repo.scheduleRetry(id, 7, 7000, "provider_retry", "again", 6000);
     m = repo.getAny(id);

@@ -97,7 +97,9 @@ typedef struct sb_http_request {
     const sb_header* headers;
     size_t header_count;
     sb_str body;        /* raw body bytes exactly as received (signatures need them) */
-    sb_str remote_addr; /* peer IP address as text ("127.0.0.1", "::1") */
+    sb_str remote_addr; /* sender IP as text ("127.0.0.1", "::1"): the socket peer, or the
+                           client named in X-Forwarded-For/X-Real-IP when the peer is a
+                           proxy the operator listed in server.trusted_proxies */
     sb_str public_url;  /* the URL the provider called, as the operator's YAML gives
                            the public base URL + path + '?' + query (for URL-signed
                            schemes such as Twilio's) */

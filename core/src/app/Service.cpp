@@ -65,6 +65,7 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
     http::addHealthRoutes(router_, *context_);
     http::addMessagingRoutes(router_, *context_, *auth_);
     http::addAdminRoutes(router_, *context_, *auth_);
+    http::addDeliveryLogRoutes(router_, *context_, *auth_);
     http::addWebhookRoutes(router_, *context_);
 }
 

@@ -19,6 +19,9 @@ struct ServerConfig {
     int keepAliveTimeoutS = 5;           ///< idle keep-alive connections are closed after this
     int requestTimeoutS = 15;            ///< socket receive/send timeout per request
     std::string publicBaseUrl;  ///< e.g. "https://sms.example.com"; default http://bind:port
+    /// Peers (IPs or CIDRs) whose X-Forwarded-For / X-Real-IP are believed; from anyone
+    /// else those headers are ignored and the socket address is the sender.
+    std::vector<std::string> trustedProxies;
 };
 
 /// `storage:` — the store backend.

@@ -2,6 +2,7 @@
 
 #include "config/ConfigError.h"
 #include "config/YamlReader.h"
+#include "util/CidrSet.h"
 #include "util/E164.h"
 
 #include <filesystem>
@@ -26,6 +27,12 @@ void readServer(YamlReader r, ServerConfig& s) {
         static_cast<int>(r.integer("request_timeout_s", s.requestTimeoutS, 1, 3600));
     s.publicBaseUrl = r.string("public_base_url", "");
     while (!s.publicBaseUrl.empty() && s.publicBaseUrl.back() == '/') s.publicBaseUrl.pop_back();
+    s.trustedProxies = r.stringList("trusted_proxies");
+    for (std::size_t i = 0; i < s.trustedProxies.size(); ++i) {
+        if (!util::CidrSet::parse(s.trustedProxies[i]))
+            throw ConfigError(YamlReader::index(r.childPath("trusted_proxies"), i),
+                              "'" + s.trustedProxies[i] + "' is not an IP address or CIDR network");
+    }
     r.finish();
 }
 

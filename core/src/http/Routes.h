@@ -10,6 +10,12 @@ namespace switchboard::http {
 /// GET /api/messages/{id}, GET /api/contacts.
 void addMessagingRoutes(Router& router, ServiceContext& context, const Authenticator& auth);
 
+/// Tenant delivery log: GET /api/sms-delivery-log (page, limit ≤ 100, contactId, status,
+/// provider, from, to, providerRef; newest first), /api/sms-delivery-log/{messageId} (the
+/// message and all its events, oldest first), /api/sms-delivery-log/summary (same filters);
+/// and the admin's GET /api/admin/failure-events.
+void addDeliveryLogRoutes(Router& router, ServiceContext& context, const Authenticator& auth);
+
 /// Admin API (admin key): webhook events and last event, dry-run records, modem routes.
 void addAdminRoutes(Router& router, ServiceContext& context, const Authenticator& auth);
 

@@ -2,6 +2,7 @@
 
 #include "messaging/ProviderRequestCodec.h"
 #include "store/DryRunRepository.h"
+#include "store/FailureEventRepository.h"
 #include "store/MessageRepository.h"
 #include "util/JsonText.h"
 #include "util/SecretMasker.h"
@@ -95,7 +96,7 @@ void OutboxDispatcher::retryOrFail(const store::Message& m, int attempts, const 
             std::to_string(m.id), m.providerInstance, attempts, code, std::to_string(delay),
             detail);
     } else {
-        repo.markFailed(m.id, attempts, "retries_exhausted", code + ": " + detail, now);
+        fail(m, attempts, "retries_exhausted", code + ": " + detail);
         logger().error(
             "dispatch message=%s provider=%s attempt=%d outcome=FAILED reason=retries_exhausted "
             "last=%s",
@@ -103,14 +104,24 @@ void OutboxDispatcher::retryOrFail(const store::Message& m, int attempts, const 
     }
 }
 
+void OutboxDispatcher::fail(const store::Message& m, int attempts, const std::string& code,
+                            const std::string& detail) {
+    const auto at = clock_.nowMs();
+    db_.write([&](Poco::Data::Session& s) {
+        if (!store::MessageRepository::markFailed(s, m.id, attempts, code, detail, at)) return;
+        store::FailureEventRepository::append(
+            s, {0, at, m.tenantId.value_or(""), m.id, store::status::kFailed, "dispatch",
+                code + ": " + detail});
+    });
+}
+
 void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
     store::MessageRepository repo(db_);
     const int attempts = m.attempts + 1;
     const plugin::Provider* provider = providers_.find(m.providerInstance);
     if (provider == nullptr) {
-        repo.markFailed(m.id, attempts, "provider_unavailable",
-                        "provider instance '" + m.providerInstance + "' is not configured",
-                        clock_.nowMs());
+        fail(m, attempts, "provider_unavailable",
+             "provider instance '" + m.providerInstance + "' is not configured");
         logger().error("dispatch message=%s provider=%s outcome=FAILED reason=provider_unavailable",
                        std::to_string(m.id), m.providerInstance);
         return;
@@ -122,7 +133,7 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         if (!built.ok()) throw std::runtime_error(built.output);
         request = parseOutgoingRequest(built.output);
     } catch (const std::exception& e) {
-        repo.markFailed(m.id, attempts, "invalid_provider_request", e.what(), clock_.nowMs());
+        fail(m, attempts, "invalid_provider_request", e.what());
         logger().error(
             "dispatch message=%s provider=%s outcome=FAILED reason=invalid_provider_request "
             "detail=%s",
@@ -170,9 +181,8 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         retryAfterMs = o->optValue<Poco::Int64>("retry_after_s", 0) * 1000;
     } catch (const std::exception& e) {
         // The provider answered but we cannot tell how: retrying could send twice, so stop.
-        repo.markFailed(m.id, attempts, "provider_response_unreadable",
-                        "HTTP " + std::to_string(exchange.status) + ": " + e.what(),
-                        clock_.nowMs());
+        fail(m, attempts, "provider_response_unreadable",
+             "HTTP " + std::to_string(exchange.status) + ": " + e.what());
         logger().error(
             "dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED "
             "reason=unreadable_response",
@@ -189,7 +199,7 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
             std::to_string(m.id), m.providerInstance, attempts, exchange.status, providerRef,
             std::to_string(exchange.elapsedMs));
     } else if (outcome == "REJECTED") {
-        repo.markFailed(m.id, attempts, "provider_rejected", detail, clock_.nowMs());
+        fail(m, attempts, "provider_rejected", detail);
         logger().warning(
             "dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED detail=%s",
             std::to_string(m.id), m.providerInstance, attempts, exchange.status, detail);

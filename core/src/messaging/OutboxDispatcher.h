@@ -47,6 +47,9 @@ class OutboxDispatcher {
   private:
     void workerLoop(int index);
     void process(const store::Message& message, std::mt19937_64& rng);
+    /// FAILED plus a failure event, in one transaction.
+    void fail(const store::Message& m, int attempts, const std::string& code,
+              const std::string& detail);
     void retryOrFail(const store::Message& m, int attempts, const std::string& code,
                      const std::string& detail, std::int64_t retryAfterMs, std::mt19937_64& rng);
 

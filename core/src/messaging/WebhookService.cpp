@@ -1,18 +1,14 @@
 #include "messaging/WebhookService.h"
 
-#include "store/ContactRepository.h"
-#include "store/MessageRepository.h"
-#include "store/ModemRouteRepository.h"
-#include "store/TenantRepository.h"
+#include "messaging/DeliveryReceiptRecorder.h"
+#include "messaging/InboundMessageRecorder.h"
+
 #include "store/WebhookEventRepository.h"
 #include "util/E164.h"
 #include "util/JsonText.h"
 
-#include <Poco/Data/RecordSet.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
-
-using namespace Poco::Data::Keywords;
 
 namespace switchboard::messaging {
 namespace {
@@ -41,34 +37,6 @@ WebhookReply replyFor(const plugin::Provider* provider, const char* result) {
         // A plugin answering nonsense still gets the provider a plain 200.
     }
     return reply;
-}
-
-struct InboundEvent {
-    std::string from, to, text, providerMessageId, replyContextJson = "{}", modem, port;
-};
-
-InboundEvent inboundOf(const Poco::JSON::Object::Ptr& e) {
-    InboundEvent in;
-    in.from = e->optValue<std::string>("from", "");
-    in.to = e->optValue<std::string>("to", "");
-    in.text = e->optValue<std::string>("text", "");
-    in.providerMessageId = e->optValue<std::string>("provider_message_id", "");
-    if (auto context = e->getObject("reply_context")) in.replyContextJson = util::toJson(context);
-    if (auto routing = e->getObject("routing")) {
-        in.modem = routing->optValue<std::string>("modem", "");
-        in.port = routing->optValue<std::string>("port", "");
-    }
-    return in;
-}
-
-bool alreadyStored(Poco::Data::Session& s, const std::string& providerInstance,
-                   const std::string& providerRef) {
-    if (providerRef.empty()) return false;
-    Poco::Int64 count = 0;
-    s << "SELECT COUNT(*) FROM messages WHERE direction = 'inbound' AND provider_instance = $1 AND "
-         "provider_ref = $2",
-        bind(providerInstance), bind(providerRef), into(count), now;
-    return count > 0;
 }
 
 }  // namespace
@@ -137,89 +105,41 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     if (!events || events->size() == 0)
         return finish(provider, "ignored", "no events in payload", "ignored");
 
-    // 4. Route and store, all in one transaction with the webhook record.
-    store::TenantRepository tenants(db_);
-    store::ModemRouteRepository modemRoutes(db_);
-    struct Routed {
-        InboundEvent event;
-        std::optional<std::string> tenantId;
-        bool byNumber = false;
-    };
-    std::vector<Routed> inbound;
+    // 4. Store every event in one transaction with its webhook record.
+    std::vector<InboundEvent> inbound;
+    std::vector<ReceiptEvent> receipts;
     std::string ignoredReason;
     for (std::size_t i = 0; i < events->size(); ++i) {
         auto e = events->getObject(static_cast<unsigned>(i));
         std::string type = e ? e->optValue<std::string>("type", "") : "";
         if (type == "inbound") {
-            Routed r{inboundOf(e), std::nullopt, false};
-            if (!util::isE164(r.event.from)) {
+            InboundEvent in = InboundEvent::fromJson(e);
+            if (util::isE164(in.from)) {
+                inbound.push_back(std::move(in));
+            } else {
                 ignoredReason = "inbound event without a valid E.164 sender";
-                continue;
             }
-            if (auto t = tenants.tenantForNumber(r.event.to)) {
-                r.tenantId = t;
-                r.byNumber = true;
-            } else if (!r.event.modem.empty() || !r.event.port.empty()) {
-                r.tenantId =
-                    modemRoutes.tenantFor(provider->config.id, r.event.modem, r.event.port);
+        } else if (type == "delivery_receipt") {
+            ReceiptEvent r = ReceiptEvent::fromJson(e);
+            if (!r.providerRef.empty() && !r.rawStatus.empty()) {
+                receipts.push_back(std::move(r));
+            } else {
+                ignoredReason = "delivery receipt without provider reference or status";
             }
-            inbound.push_back(std::move(r));
         } else {
-            // Delivery receipts are handled by the delivery-event log (a later feature);
-            // until then they are recorded here and not processed.
             ignoredReason = "event type '" + type + "' is not processed";
         }
     }
-    if (inbound.empty()) return finish(provider, "ignored", ignoredReason, "accepted");
+    if (inbound.empty() && receipts.empty())
+        return finish(provider, "ignored", ignoredReason, "accepted");
 
     const store::TimeMs now = clock_.nowMs();
     std::string summary;
     db_.write([&](Poco::Data::Session& s) {
-        for (auto& r : inbound) {
-            store::WebhookEventRecord rec = record;
-            Poco::JSON::Object routing;
-            routing.set("modem", r.event.modem);
-            routing.set("port", r.event.port);
-            routing.set("routedBy",
-                        r.byNumber ? "number" : (r.tenantId ? "modem_route" : "unlinked"));
-            rec.routingJson = util::toJson(routing);
-            rec.tenantId = r.tenantId.value_or("");
-            if (alreadyStored(s, provider->config.id, r.event.providerMessageId)) {
-                rec.outcome = "duplicate";
-                rec.reason = "inbound " + r.event.providerMessageId + " already stored";
-                store::WebhookEventRepository::insert(s, rec);
-                summary += " duplicate=" + r.event.providerMessageId;
-                continue;
-            }
-            store::Message m;
-            m.tenantId = r.tenantId;
-            m.direction = "inbound";
-            m.fromNumber = r.event.from;
-            m.toNumber = r.event.to;
-            m.body = r.event.text;
-            m.status = store::status::kReceived;
-            m.providerInstance = provider->config.id;
-            m.providerRef = r.event.providerMessageId;
-            m.replyContextJson = r.event.replyContextJson;
-            m.routingModem = r.event.modem;
-            m.routingPort = r.event.port;
-            m.createdAt = m.updatedAt = now;
-            if (r.tenantId) {
-                auto tenant = tenants.get(*r.tenantId);
-                m.contactId = store::ContactRepository::ensure(
-                    s, *r.tenantId, r.event.from, tenant ? tenant->businessName : "", now);
-                if (r.byNumber && (!r.event.modem.empty() || !r.event.port.empty()))
-                    store::ModemRouteRepository::learn(s, provider->config.id, r.event.modem,
-                                                       r.event.port, *r.tenantId, now);
-            }
-            rec.messageId = store::MessageRepository::insert(s, m);
-            rec.outcome = "accepted";
-            store::WebhookEventRepository::insert(s, rec);
-            summary += " message=" + std::to_string(*rec.messageId) +
-                       " tenant=" + r.tenantId.value_or("unlinked") + " from=" + m.fromNumber +
-                       " modem=" + (m.routingModem.empty() ? "-" : m.routingModem) +
-                       " port=" + (m.routingPort.empty() ? "-" : m.routingPort);
-        }
+        for (const auto& in : inbound)
+            summary += InboundMessageRecorder::record(s, db_, *provider, in, record, now);
+        for (const auto& r : receipts)
+            summary += DeliveryReceiptRecorder::record(s, *provider, r, record, now);
     });
     log.information("webhook route=%s provider=%s remote=%s outcome=accepted%s", route.path,
                     provider->config.id, request.remoteAddr, summary);

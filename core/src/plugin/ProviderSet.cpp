@@ -26,7 +26,16 @@ ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& regist
         pc.configJson = validated.json;
         config.secrets.insert(config.secrets.end(), validated.secrets.begin(),
                               validated.secrets.end());
-        Provider provider{pc, std::make_unique<ProviderInstance>(*library, pc.id, pc.configJson)};
+        messaging::StatusTable statuses;
+        try {
+            statuses = messaging::StatusTable(library->descriptor().default_status_table_json,
+                                              pc.statusMap);
+        } catch (const std::invalid_argument& e) {
+            throw config::ConfigError(pc.keyPath + ".plugin",
+                                      "plugin " + library->path() + ": " + e.what());
+        }
+        Provider provider{pc, std::make_unique<ProviderInstance>(*library, pc.id, pc.configJson),
+                          statuses};
         providers_.emplace(pc.id, std::move(provider));
     }
 }

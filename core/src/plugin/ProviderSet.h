@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/AppConfig.h"
+#include "messaging/StatusTable.h"
 #include "plugin/PluginRegistry.h"
 #include "plugin/ProviderInstance.h"
 
@@ -14,6 +15,7 @@ namespace switchboard::plugin {
 struct Provider {
     config::ProviderConfig config;  ///< id, plugin, transport (http | dry-run), status map
     std::unique_ptr<ProviderInstance> instance;
+    messaging::StatusTable statuses;  ///< plugin defaults + YAML status_map
 
     bool dryRun() const { return config.transport == "dry-run"; }
 };
@@ -24,6 +26,7 @@ class ProviderSet {
     /// For each `providers:` entry: finds its plugin (ConfigError naming `providers[i].plugin`
     /// if none is loaded under that name), validates `config:` against the plugin's schema
     /// (ConfigError naming the key path), records secret values in `config.secrets`, and
+    /// builds the status table (ConfigError if the plugin's defaults are not canonical), and
     /// creates the instance (std::runtime_error with the plugin's reason if it refuses).
     ProviderSet(config::AppConfig& config, const PluginRegistry& registry);
 

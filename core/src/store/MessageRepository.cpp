@@ -191,17 +191,50 @@ void MessageRepository::scheduleRetry(std::int64_t id, int attempts, TimeMs next
     });
 }
 
-void MessageRepository::markFailed(std::int64_t id, int attempts, const std::string& errorCode,
-                                   const std::string& errorDetail, TimeMs at) {
-    db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE messages SET status = 'FAILED', attempts = $1, error_code = $2, error_detail "
-             "= $3, "
-             "failed_at = COALESCE(failed_at, $4), updated_at = $5, locked_until = NULL, "
-             "lock_owner = NULL, "
-             "next_attempt_at = NULL WHERE id = $6 AND status = 'QUEUED'",
-            bind(attempts), bind(errorCode), bind(errorDetail), bind(static_cast<Poco::Int64>(at)),
-            bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id)), now;
-    });
+bool MessageRepository::markFailed(Poco::Data::Session& s, std::int64_t id, int attempts,
+                                   const std::string& errorCode, const std::string& errorDetail,
+                                   TimeMs at) {
+    Poco::Data::Statement update(s);
+    update << "UPDATE messages SET status = 'FAILED', attempts = $1, error_code = $2, error_detail "
+              "= $3, "
+              "failed_at = COALESCE(failed_at, $4), updated_at = $5, locked_until = NULL, "
+              "lock_owner = NULL, "
+              "next_attempt_at = NULL WHERE id = $6 AND status = 'QUEUED'",
+        bind(attempts), bind(errorCode), bind(errorDetail), bind(static_cast<Poco::Int64>(at)),
+        bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id));
+    return update.execute() == 1;
+}
+
+std::optional<Message> MessageRepository::findOutboundByRef(Poco::Data::Session& s,
+                                                            const std::string& providerInstance,
+                                                            const std::string& providerRef) {
+    Poco::Data::Statement st(s);
+    st << "SELECT " << kColumns
+       << " FROM messages WHERE provider_instance = $1 AND provider_ref = $2 AND direction = "
+          "'outbound' ORDER BY "
+          "id DESC LIMIT 1",
+        bind(providerInstance), bind(providerRef), now;
+    auto found = messagesOf(st);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+bool MessageRepository::applyDeliveryStatus(Poco::Data::Session& s, std::int64_t id,
+                                            const std::string& expectedCurrent,
+                                            const std::string& status, TimeMs at) {
+    const bool delivered = status == "DELIVERED";
+    const bool failed = status == "FAILED" || status == "UNDELIVERED";
+    Poco::Data::Statement update(s);
+    update
+        << "UPDATE messages SET status = $1, updated_at = $2, sent_at = COALESCE(sent_at, $3), "
+           "delivered_at = CASE WHEN $4 = 1 THEN COALESCE(delivered_at, $5) ELSE delivered_at END, "
+           "failed_at = CASE WHEN $6 = 1 THEN COALESCE(failed_at, $7) ELSE failed_at END "
+           "WHERE id = $8 AND status = $9",
+        bind(status), bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(at)),
+        bind(delivered ? 1 : 0), bind(static_cast<Poco::Int64>(at)), bind(failed ? 1 : 0),
+        bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id)),
+        bind(expectedCurrent);
+    return update.execute() == 1;
 }
 
 }  // namespace switchboard::store

@@ -45,9 +45,23 @@ class MessageRepository {
     /// Retryable failure: stays QUEUED, due again at `nextAttemptAt`; clears the lease.
     void scheduleRetry(std::int64_t id, int attempts, TimeMs nextAttemptAt,
                        const std::string& errorCode, const std::string& errorDetail, TimeMs now);
-    /// Final failure: FAILED with Switchboard's code and the provider's detail (internal).
-    void markFailed(std::int64_t id, int attempts, const std::string& errorCode,
-                    const std::string& errorDetail, TimeMs now);
+    /// Final failure: FAILED with Switchboard's code and the provider's detail (internal),
+    /// inside the caller's transaction. False when the message was no longer QUEUED.
+    static bool markFailed(Poco::Data::Session& session, std::int64_t id, int attempts,
+                           const std::string& errorCode, const std::string& errorDetail,
+                           TimeMs now);
+
+    /// The outbound message a provider instance knows as `providerRef`, or nullopt.
+    static std::optional<Message> findOutboundByRef(Poco::Data::Session& session,
+                                                    const std::string& providerInstance,
+                                                    const std::string& providerRef);
+
+    /// Sets a delivery status merged by DeliveryStatusMerger, inside the caller's
+    /// transaction, only if the status is still `expectedCurrent`. sent_at, delivered_at
+    /// and failed_at are set once (never overwritten). False when the row had moved on.
+    static bool applyDeliveryStatus(Poco::Data::Session& session, std::int64_t id,
+                                    const std::string& expectedCurrent, const std::string& status,
+                                    TimeMs at);
 
   private:
     Database& db_;

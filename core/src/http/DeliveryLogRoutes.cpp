@@ -1,0 +1,157 @@
+#include "http/JsonViews.h"
+#include "http/Routes.h"
+#include "messaging/StatusTable.h"
+#include "store/DeliveryEventRepository.h"
+#include "store/FailureEventRepository.h"
+#include "store/MessageRepository.h"
+#include "util/IsoTime.h"
+#include "util/JsonText.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace switchboard::http {
+namespace {
+
+store::DeliveryLogFilter filterOf(const Exchange& ex) {
+    store::DeliveryLogFilter f;
+    if (ex.query("contactId")) f.contactId = ex.queryInt("contactId", 0, 1, INT64_MAX);
+    f.status = ex.query("status").value_or("");
+    if (!f.status.empty() && !messaging::isCanonicalStatus(f.status))
+        throw ApiError(400, "invalid_parameter",
+                       "'status' must be one of QUEUED, PENDING, SENT, DELIVERED, UNDELIVERED, "
+                       "FAILED, UNKNOWN");
+    f.provider = ex.query("provider").value_or("");
+    f.providerRef = ex.query("providerRef").value_or("");
+    for (const auto& [name, endOfDay] :
+         {std::pair<const char*, bool>{"from", false}, {"to", true}}) {
+        auto text = ex.query(name);
+        if (!text) continue;
+        auto ms = util::parseIsoTime(*text, endOfDay);
+        if (!ms)
+            throw ApiError(
+                400, "invalid_parameter",
+                std::string("'") + name +
+                    "' must be an ISO 8601 date or date-time, e.g. 2026-02-25T10:30:00Z");
+        (endOfDay ? f.to : f.from) = ms;
+    }
+    if (f.from && f.to && *f.from > *f.to)
+        throw ApiError(400, "invalid_parameter", "'from' must not be after 'to'");
+    return f;
+}
+
+Poco::JSON::Object::Ptr contactOf(const store::DeliveryEvent& e) {
+    if (!e.contactId) return nullptr;
+    Poco::JSON::Object::Ptr c = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    c->set("id", *e.contactId);
+    c->set("name", e.contactName);
+    c->set("phone", e.contactPhone);
+    return c;
+}
+
+Poco::JSON::Object::Ptr eventJson(const store::DeliveryEvent& e, bool withPayload) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", e.id);
+    o->set("messageId", e.messageId);
+    o->set("providerRef", e.providerRef);
+    o->set("provider", e.providerInstance);
+    o->set("status", e.status);
+    o->set("rawStatus", e.rawStatus);
+    o->set("errorCode",
+           e.errorCode.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(e.errorCode));
+    o->set("applied", e.applied);
+    o->set("receivedAt", util::isoTime(e.receivedAt));
+    o->set("ip", e.ip);
+    if (withPayload) {
+        o->set("rawPayload", e.rawPayload);
+    } else {
+        auto contact = contactOf(e);
+        o->set("contact", contact ? Poco::Dynamic::Var(contact) : Poco::Dynamic::Var());
+    }
+    return o;
+}
+
+double percent(std::int64_t part, std::int64_t total) {
+    return total == 0
+               ? 0.0
+               : std::round(10000.0 * static_cast<double>(part) / static_cast<double>(total)) /
+                     100.0;
+}
+
+}  // namespace
+
+void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
+    router.add("GET", "/api/sms-delivery-log", [&ctx, &auth](Exchange& ex) {
+        store::Tenant tenant = auth.tenant(ex);
+        store::DeliveryLogFilter filter = filterOf(ex);
+        store::PageRequest page;
+        page.page = static_cast<int>(ex.queryInt("page", 1, 1, 1'000'000));
+        page.limit =
+            static_cast<int>(std::min<long long>(ex.queryInt("limit", 50, 1, 1'000'000), 100));
+        std::int64_t total = 0;
+        auto events = store::DeliveryEventRepository(ctx.db).list(tenant.id, filter, page, total);
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        for (const auto& e : events) items->add(eventJson(e, false));
+        ex.sendJson(200, pageJson(items, page, total));
+    });
+
+    router.add("GET", "/api/sms-delivery-log/summary", [&ctx, &auth](Exchange& ex) {
+        store::Tenant tenant = auth.tenant(ex);
+        auto summary = store::DeliveryEventRepository(ctx.db).summary(tenant.id, filterOf(ex));
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("totalEvents", summary.totalEvents);
+        o->set("delivered", summary.delivered);
+        o->set("deliveredPercent", percent(summary.delivered, summary.totalEvents));
+        o->set("failed", summary.failed);
+        o->set("failedPercent", percent(summary.failed, summary.totalEvents));
+        o->set("meanSecondsToDeliver", summary.meanSecondsToDeliver
+                                           ? Poco::Dynamic::Var(*summary.meanSecondsToDeliver)
+                                           : Poco::Dynamic::Var());
+        ex.sendJson(200, o);
+    });
+
+    router.addWithId("GET", "/api/sms-delivery-log", [&ctx, &auth](Exchange& ex) {
+        store::Tenant tenant = auth.tenant(ex);
+        const std::string idText = ex.path().substr(ex.path().rfind('/') + 1);
+        std::int64_t id = 0;
+        auto [end, ec] = std::from_chars(idText.data(), idText.data() + idText.size(), id);
+        if (ec != std::errc() || end != idText.data() + idText.size() || id <= 0)
+            throw ApiError(404, "not_found", "no such message");
+        auto message = store::MessageRepository(ctx.db).get(tenant.id, id);
+        if (!message || message->direction != "outbound")
+            throw ApiError(404, "not_found", "no such message");
+        auto events = store::DeliveryEventRepository(ctx.db).forMessage(tenant.id, id);
+        Poco::JSON::Object::Ptr m = messageJson(*message);
+        m->set("providerRef", message->providerRef.empty()
+                                  ? Poco::Dynamic::Var()
+                                  : Poco::Dynamic::Var(message->providerRef));
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        for (const auto& e : events) items->add(eventJson(e, true));
+        Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        root->set("message", m);
+        root->set("events", items);
+        ex.sendJson(200, root);
+    });
+
+    router.add("GET", "/api/admin/failure-events", [&ctx, &auth](Exchange& ex) {
+        auth.admin(ex);
+        int limit = static_cast<int>(ex.queryInt("limit", 50, 1, 500));
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        for (const auto& f : store::FailureEventRepository(ctx.db).latest(limit)) {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            o->set("id", f.id);
+            o->set("at", util::isoTime(f.at));
+            o->set("tenantId", f.tenantId);
+            o->set("messageId", f.messageId);
+            o->set("status", f.status);
+            o->set("source", f.source);
+            o->set("detail", f.detail);
+            items->add(o);
+        }
+        Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
+        root->set("data", items);
+        ex.sendJson(200, root);
+    });
+}
+
+}  // namespace switchboard::http

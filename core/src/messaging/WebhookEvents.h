@@ -1,0 +1,26 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+
+namespace switchboard::messaging {
+
+/// An inbound message (MO) as a plugin's parse hook reports it (schema version 1).
+struct InboundEvent {
+    std::string from, to, text, providerMessageId;
+    std::string replyContextJson = "{}";
+    std::string modem, port;
+
+    static InboundEvent fromJson(const Poco::JSON::Object::Ptr& event);
+};
+
+/// A delivery receipt (DLR) as a plugin's parse hook reports it (schema version 1).
+struct ReceiptEvent {
+    std::string providerRef, rawStatus, errorCode, errorMessage;
+
+    static ReceiptEvent fromJson(const Poco::JSON::Object::Ptr& event);
+};
+
+}  // namespace switchboard::messaging
