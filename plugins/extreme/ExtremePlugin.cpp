@@ -412,6 +412,7 @@ sdk::VerifyResult ExtremePlugin::verify(const sdk::HttpRequest& request) const {
 }
 
 std::vector<sdk::WebhookEvent> ExtremePlugin::parse(const sdk::HttpRequest& request) const {
+    sdk::requireJsonContentType(request);
     Object::Ptr body = parseObjectOrThrow(request.body);
 
     auto sender = fieldText(*body, inbound_.sender);

@@ -454,6 +454,7 @@ sdk::VerifyResult SmsRetailPlugin::verify(const sdk::HttpRequest& request) const
 }
 
 std::vector<sdk::WebhookEvent> SmsRetailPlugin::parse(const sdk::HttpRequest& request) const {
+    sdk::requireJsonContentType(request);
     Object::Ptr body = parseObjectOrThrow(request.body);
 
     if (!body->has("id") || body->isNull("id")) throw BadInput("missing field 'id'");

@@ -410,6 +410,7 @@ sdk::VerifyResult Telecom23Plugin::verifySignature(const sdk::HttpRequest& reque
 }
 
 std::vector<sdk::WebhookEvent> Telecom23Plugin::parse(const sdk::HttpRequest& request) const {
+    sdk::requireJsonContentType(request);
     Object::Ptr body = parseObjectOrThrow(request.body);
 
     std::optional<std::string> ref;

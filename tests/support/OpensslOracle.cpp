@@ -11,8 +11,8 @@ namespace switchboard::testing {
 
 std::string opensslHmacSha256Hex(const std::string& key, const std::string& data) {
     Poco::Pipe in, out;
-    Poco::ProcessHandle handle =
-        Poco::Process::launch("openssl", {"dgst", "-sha256", "-hmac", key, "-r"}, &in, &out, nullptr);
+    Poco::ProcessHandle handle = Poco::Process::launch(
+        "openssl", {"dgst", "-sha256", "-hmac", key, "-r"}, &in, &out, nullptr);
     {
         Poco::PipeOutputStream input(in);
         input << data;

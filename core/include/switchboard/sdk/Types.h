@@ -62,6 +62,15 @@ struct HttpRequest {
     }
 };
 
+/// For JSON webhooks: throws BadInput when the request declares a Content-Type that is not
+/// JSON (application/json or any +json / json type). A missing Content-Type is tolerated:
+/// some providers omit it, and the body is parsed as JSON either way.
+inline void requireJsonContentType(const HttpRequest& request) {
+    auto type = request.header("content-type");
+    if (type && Poco::toLower(*type).find("json") == std::string::npos)
+        throw BadInput("expected a JSON body (Content-Type application/json), got '" + type->substr(0, 100) + "'");
+}
+
 /// A provider's HTTP answer to a request built by buildSend.
 struct HttpResponse {
     int status = 0;

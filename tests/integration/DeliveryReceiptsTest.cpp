@@ -1,0 +1,458 @@
+// Delivery receipts end to end: the real binary with the real sb_smsretail.so and
+// sb_telecom23.so, a fake provider answering sends over loopback, and signed callbacks
+// whose signatures come from the openssl CLI (not from the code under test).
+#include "support/FakeProviderServer.h"
+#include "support/HttpCall.h"
+#include "support/OpensslOracle.h"
+#include "support/ServiceProcess.h"
+#include "support/TempDir.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+namespace switchboard::testing {
+namespace {
+
+using Poco::JSON::Object;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr const char* kRetailSecret = "retail-signing-secret-42";
+constexpr const char* kT23Secret = "t23-signing-secret-77";
+constexpr const char* kT23Token = "t23-url-token-5150";
+
+Object::Ptr json(const std::string& text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Object::Ptr>();
+}
+
+Headers auth(const char* key) {
+    return {{"Authorization", std::string("Bearer ") + key}, {"Content-Type", "application/json"}};
+}
+
+std::string yamlFor(int port, const TempDir& dir, const std::string& providerBase,
+                    const std::string& serverExtra) {
+    return "server:\n  bind: 127.0.0.1\n  port: " + std::to_string(port) +
+           "\n  max_body_bytes: 65536\n" + serverExtra +
+           "storage:\n  sqlite:\n    path: " + dir.file("switchboard.db") +
+           "\n"
+           "plugins:\n  directory: " SWITCHBOARD_PLUGIN_DIR
+           "\n"
+           "dispatch:\n  poll_interval_ms: 50\n  backoff_initial_ms: 100\n  max_attempts: 2\n"
+           "admin:\n  api_key: ${SB_ADMIN_KEY}\n"
+           "providers:\n"
+           "  - id: retail-main\n    plugin: smsretail\n    config:\n"
+           "      webhook_secret: " +
+           kRetailSecret + "\n      send_url: " + providerBase +
+           "/retail/send\n      api_key: retail-api-key-000111\n" +
+           "  - id: t23-main\n    plugin: telecom23\n    config:\n      api_key: "
+           "t23-api-key-000222\n"
+           "      sender_id: Acme\n      base_url: " +
+           providerBase + "\n      webhook_secret: " + kT23Secret +
+           "\n      webhook_token: " + kT23Token +
+           "\n"
+           "routes:\n"
+           "  - path: /api/webhooks/sms\n    providers: [retail-main, t23-main]\n"
+           "  - path: /api/webhooks/t23\n    providers: [t23-main]\n"
+           "tenants:\n"
+           "  - id: acme\n    name: Acme\n    default_provider: retail-main\n    api_keys: "
+           "[\"${SB_TENANT_KEY}\"]\n"
+           "  - id: globex\n    name: Globex\n    default_provider: t23-main\n"
+           "    api_keys: [\"${SB_OTHER_TENANT_KEY}\"]\n";
+}
+
+class DeliveryReceipts : public ::testing::Test {
+  protected:
+    void start(const std::string& serverExtra = "") {
+        port_ = freePort();
+        service_ = std::make_unique<ServiceProcess>(
+            dir_, yamlFor(port_, dir_, fake_.baseUrl(), serverExtra), port_);
+    }
+
+    /// Sends as `key` and waits until the dispatcher stored the provider's answer.
+    std::int64_t sendAndSettle(const char* key, const std::string& to) {
+        auto r = httpCall(port_, "POST", "/api/sms/send", auth(key),
+                          R"({"to":")" + to + R"(","message":"hello"})");
+        EXPECT_EQ(r.status, 202) << r.body;
+        auto id = json(r.body)->getValue<std::int64_t>("id");
+        for (int i = 0; i < 200 && message(key, id)->getValue<std::string>("status") == "QUEUED";
+             ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        EXPECT_EQ(message(key, id)->getValue<std::string>("status"), "SENT");
+        return id;
+    }
+
+    Object::Ptr message(const char* key, std::int64_t id) {
+        return json(httpCall(port_, "GET", "/api/messages/" + std::to_string(id), auth(key)).body);
+    }
+
+    HttpResult retailDlr(const std::string& body, const std::string& signature,
+                         Headers extra = {}) {
+        Headers headers = {{"Content-Type", "application/json"}};
+        if (!signature.empty()) headers.emplace_back("X-Signature", signature);
+        headers.insert(headers.end(), extra.begin(), extra.end());
+        return httpCall(port_, "POST", "/api/webhooks/sms", headers, body);
+    }
+    HttpResult retailDlr(const std::string& body) {
+        return retailDlr(body, opensslHmacSha256Hex(kRetailSecret, body));
+    }
+
+    HttpResult t23Dlr(const std::string& body, long long timestampS,
+                      const std::string& token = kT23Token,
+                      const std::string& path = "/api/webhooks/sms") {
+        const std::string ts = std::to_string(timestampS);
+        Headers headers = {
+            {"Content-Type", "application/json"},
+            {"X-Webhook-Timestamp", ts},
+            {"X-Webhook-Signature", "sha256=" + opensslHmacSha256Hex(kT23Secret, ts + "." + body)}};
+        return httpCall(port_, "POST", path + (token.empty() ? "" : "?token=" + token), headers,
+                        body);
+    }
+
+    static long long nowS() {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+
+    Object::Ptr log(const char* key, const std::string& query = "") {
+        auto r = httpCall(port_, "GET", "/api/sms-delivery-log" + query, auth(key));
+        EXPECT_EQ(r.status, 200) << r.body;
+        return json(r.body);
+    }
+    std::size_t eventCount(const char* key = kTenantKey) {
+        return static_cast<std::size_t>(log(key)->getObject("pagination")->getValue<int>("total"));
+    }
+    Object::Ptr lastWebhook() {
+        return json(httpCall(port_, "GET", "/api/admin/webhook/last",
+                             {{"Authorization", std::string("Bearer ") + kAdminKey}})
+                        .body)
+            ->getObject("event");
+    }
+
+    TempDir dir_;
+    FakeProviderServer fake_;
+    int port_ = 0;
+    std::unique_ptr<ServiceProcess> service_;
+};
+
+TEST_F(DeliveryReceipts, SmsRetailHappyPath) {
+    fake_.setDefault(respond(200, R"({"id":12345})"));
+    start();
+    auto id = sendAndSettle(kTenantKey, "+15550107777");
+    ASSERT_EQ(fake_.requests().front().uri, "/retail/send");
+
+    EXPECT_EQ(retailDlr(R"({"id":12345,"status":"sent"})").status, 200);
+    EXPECT_EQ(retailDlr(R"({"id":12345,"status":"delivered"})").status, 200);
+    auto m = message(kTenantKey, id);
+    EXPECT_EQ(m->getValue<std::string>("status"), "DELIVERED");
+    EXPECT_FALSE(m->isNull("deliveredAt"));
+
+    auto page = log(kTenantKey);
+    auto data = page->getArray("data");
+    ASSERT_EQ(data->size(), 2u);
+    auto newest = data->getObject(0);  // newest first
+    EXPECT_EQ(newest->getValue<std::string>("status"), "DELIVERED");
+    EXPECT_EQ(newest->getValue<std::string>("rawStatus"), "delivered");
+    EXPECT_EQ(newest->getValue<std::string>("providerRef"), "12345");
+    EXPECT_EQ(newest->getValue<std::string>("provider"), "retail-main");
+    EXPECT_EQ(newest->getValue<std::string>("ip"), "127.0.0.1");
+    EXPECT_EQ(newest->getObject("contact")->getValue<std::string>("phone"), "+15550107777");
+
+    auto detail =
+        json(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), auth(kTenantKey))
+                 .body);
+    auto events = detail->getArray("events");
+    ASSERT_EQ(events->size(), 2u);
+    EXPECT_EQ(events->getObject(0)->getValue<std::string>("rawStatus"), "sent");  // oldest first
+    EXPECT_EQ(events->getObject(1)->getValue<std::string>("rawPayload"),
+              R"({"id":12345,"status":"delivered"})");
+    EXPECT_EQ(detail->getObject("message")->getValue<std::string>("providerRef"), "12345");
+}
+
+TEST_F(DeliveryReceipts, Telecom23HappyPathOnSharedAndFixedRoutes) {
+    fake_.setDefault(respond(
+        200, R"({"status":true,"results":[{"message_id":"t23-abc-1","to":"+15550108888"}]})"));
+    start();
+    auto id = sendAndSettle(kOtherTenantKey, "+15550108888");
+    auto sent = fake_.requests().front();
+    EXPECT_EQ(sent.uri, "/api/v1/sms/send");
+    EXPECT_EQ(sent.header("X-API-Key"), "t23-api-key-000222");
+
+    EXPECT_EQ(t23Dlr(R"({"message_id":"t23-abc-1","status":"ENROUTE"})", nowS()).status, 200);
+    EXPECT_EQ(t23Dlr(R"({"messageId":"t23-abc-1","status":"DELIVRD"})", nowS(), kT23Token,
+                     "/api/webhooks/t23")
+                  .status,
+              200);
+    EXPECT_EQ(message(kOtherTenantKey, id)->getValue<std::string>("status"), "DELIVERED");
+    EXPECT_EQ(eventCount(kOtherTenantKey), 2u);
+    EXPECT_EQ(eventCount(kTenantKey), 0u);  // the other tenant sees none of it
+}
+
+TEST_F(DeliveryReceipts, EveryDefaultRawStatusIsNormalised) {
+    fake_.setDefault(respond(200, R"({"id":777})"));
+    start();
+    sendAndSettle(kTenantKey, "+15550107777");
+    const std::vector<std::pair<std::string, std::string>> retail = {
+        {"delivered", "DELIVERED"}, {"DELIVRD", "DELIVERED"},  {"sent", "SENT"},
+        {"failed", "FAILED"},       {"undelivered", "FAILED"}, {"UNDELIV", "FAILED"},
+        {"pending", "PENDING"},     {"queued", "PENDING"},     {"exploded", "UNKNOWN"}};
+    for (const auto& [raw, canonical] : retail) {
+        ASSERT_EQ(retailDlr(R"({"id":777,"status":")" + raw + R"("})").status, 200);
+        auto newest = log(kTenantKey)->getArray("data")->getObject(0);
+        EXPECT_EQ(newest->getValue<std::string>("rawStatus"), raw);
+        EXPECT_EQ(newest->getValue<std::string>("status"), canonical) << raw;
+    }
+
+    fake_.setDefault(respond(200, R"({"status":true,"results":[{"message_id":"t23-all"}]})"));
+    sendAndSettle(kOtherTenantKey, "+15550108888");
+    const std::vector<std::pair<std::string, std::string>> t23 = {
+        {"DELIVRD", "DELIVERED"}, {"UNDELIV", "FAILED"},  {"SENT", "SENT"},
+        {"PENDING", "PENDING"},   {"REJECTD", "FAILED"},  {"EXPIRED", "UNDELIVERED"},
+        {"ENROUTE", "SENT"},      {"ACCEPTD", "PENDING"}, {"DELETED", "FAILED"},
+        {"UNKNOWN", "UNKNOWN"},   {"failed", "FAILED"},   {"WHATEVER", "UNKNOWN"}};
+    for (const auto& [raw, canonical] : t23) {
+        ASSERT_EQ(t23Dlr(R"({"messageId":"t23-all","status":")" + raw + R"("})", nowS()).status,
+                  200);
+        auto newest = log(kOtherTenantKey)->getArray("data")->getObject(0);
+        EXPECT_EQ(newest->getValue<std::string>("rawStatus"), raw);
+        EXPECT_EQ(newest->getValue<std::string>("status"), canonical) << raw;
+    }
+}
+
+TEST_F(DeliveryReceipts, OutOfOrderAndDuplicateCallbacksNeverMoveTheStatusBack) {
+    fake_.setDefault(respond(200, R"({"id":4242})"));
+    start();
+    auto id = sendAndSettle(kTenantKey, "+15550107777");
+    retailDlr(R"({"id":4242,"status":"delivered"})");
+    auto deliveredAt = message(kTenantKey, id)->getValue<std::string>("deliveredAt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    retailDlr(R"({"id":4242,"status":"sent"})");       // late
+    retailDlr(R"({"id":4242,"status":"delivered"})");  // duplicate
+    retailDlr(R"({"id":4242,"status":"failed"})");     // a second terminal status
+    auto m = message(kTenantKey, id);
+    EXPECT_EQ(m->getValue<std::string>("status"), "DELIVERED");
+    EXPECT_EQ(m->getValue<std::string>("deliveredAt"), deliveredAt);
+    EXPECT_TRUE(m->isNull("failedAt"));
+    auto events =
+        json(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), auth(kTenantKey))
+                 .body)
+            ->getArray("events");
+    ASSERT_EQ(events->size(), 4u);  // every callback is logged
+    EXPECT_TRUE(events->getObject(0)->getValue<bool>("applied"));
+    for (unsigned i = 1; i < 4; ++i) EXPECT_FALSE(events->getObject(i)->getValue<bool>("applied"));
+    // A failure that did not apply raises no failure event.
+    auto failures = httpCall(port_, "GET", "/api/admin/failure-events",
+                             {{"Authorization", std::string("Bearer ") + kAdminKey}});
+    EXPECT_EQ(json(failures.body)->getArray("data")->size(), 0u);
+}
+
+TEST_F(DeliveryReceipts, AFailedDeliveryRaisesAFailureEvent) {
+    fake_.setDefault(respond(200, R"({"id":5150})"));
+    start();
+    auto id = sendAndSettle(kTenantKey, "+15550107777");
+    retailDlr(R"({"id":5150,"status":"undelivered","error_code":"EC_ABSENT"})");
+    auto m = message(kTenantKey, id);
+    EXPECT_EQ(m->getValue<std::string>("status"), "FAILED");
+    EXPECT_FALSE(m->isNull("failedAt"));
+    auto failures = json(httpCall(port_, "GET", "/api/admin/failure-events",
+                                  {{"Authorization", std::string("Bearer ") + kAdminKey}})
+                             .body)
+                        ->getArray("data");
+    ASSERT_EQ(failures->size(), 1u);
+    EXPECT_EQ(failures->getObject(0)->getValue<std::int64_t>("messageId"), id);
+    EXPECT_EQ(failures->getObject(0)->getValue<std::string>("source"), "delivery_receipt");
+    EXPECT_EQ(failures->getObject(0)->getValue<std::string>("tenantId"), "acme");
+}
+
+TEST_F(DeliveryReceipts, InauthenticCallbacksAreAnswered200AndNeverProcessed) {
+    fake_.setDefault(respond(200, R"({"id":999})"));
+    start();
+    auto id = sendAndSettle(kTenantKey, "+15550107777");
+    const std::string body = R"({"id":999,"status":"delivered"})";
+    const std::string good = opensslHmacSha256Hex(kRetailSecret, body);
+    const std::vector<std::pair<std::string, HttpResult>> attempts = {
+        {"missing signature", retailDlr(body, "")},
+        {"wrong secret", retailDlr(body, opensslHmacSha256Hex("not-the-secret", body))},
+        {"truncated", retailDlr(body, good.substr(0, 40))},
+        {"tampered body", retailDlr(R"({"id":999,"status":"delivered" })", good)},
+        {"other tenant's body", retailDlr(R"({"id":998,"status":"delivered"})", good)},
+    };
+    for (const auto& [name, r] : attempts) {
+        EXPECT_EQ(r.status, 200) << name;
+        EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "rejected") << name;
+    }
+
+    fake_.setDefault(respond(200, R"({"status":true,"results":[{"message_id":"t23-x"}]})"));
+    auto t23Id = sendAndSettle(kOtherTenantKey, "+15550108888");
+    const std::string t23Body = R"({"messageId":"t23-x","status":"DELIVRD"})";
+    const std::vector<std::pair<std::string, HttpResult>> t23Attempts = {
+        {"wrong token", t23Dlr(t23Body, nowS(), "not-the-token")},
+        {"token prefix", t23Dlr(t23Body, nowS(), std::string(kT23Token).substr(0, 6))},
+        {"missing token", t23Dlr(t23Body, nowS(), "")},
+        {"stale timestamp", t23Dlr(t23Body, nowS() - 301)},
+        {"future timestamp", t23Dlr(t23Body, nowS() + 301)},
+    };
+    for (const auto& [name, r] : t23Attempts) {
+        EXPECT_EQ(r.status, 200) << name;
+        EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "rejected") << name;
+    }
+    // Provably not processed: no event logged, statuses untouched.
+    EXPECT_EQ(eventCount(kTenantKey), 0u);
+    EXPECT_EQ(eventCount(kOtherTenantKey), 0u);
+    EXPECT_EQ(message(kTenantKey, id)->getValue<std::string>("status"), "SENT");
+    EXPECT_EQ(message(kOtherTenantKey, t23Id)->getValue<std::string>("status"), "SENT");
+    // ...and the real thing still works.
+    EXPECT_EQ(t23Dlr(t23Body, nowS()).status, 200);
+    EXPECT_EQ(message(kOtherTenantKey, t23Id)->getValue<std::string>("status"), "DELIVERED");
+}
+
+TEST_F(DeliveryReceipts, MalformedUnknownAndOversizedCallbacks) {
+    fake_.setDefault(respond(200, R"({"id":31337})"));
+    start();
+    auto id = sendAndSettle(kTenantKey, "+15550107777");
+    // Unknown reference: logged and discarded.
+    EXPECT_EQ(retailDlr(R"({"id":1,"status":"delivered"})").status, 200);
+    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "ignored");
+    // Neither provider's shape: logged and answered 200.
+    EXPECT_EQ(retailDlr(R"({"ref":"x","status":"delivered"})").status, 200);
+    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "ignored");
+    // Malformed JSON.
+    EXPECT_EQ(retailDlr(R"({"id":31337,"status":)").status, 200);
+    EXPECT_NE(lastWebhook()->getValue<std::string>("outcome"), "accepted");
+    // Correctly signed, but declared as a form.
+    const std::string body = R"({"id":31337,"status":"delivered"})";
+    EXPECT_EQ(httpCall(port_, "POST", "/api/webhooks/sms",
+                       {{"Content-Type", "application/x-www-form-urlencoded"},
+                        {"X-Signature", opensslHmacSha256Hex(kRetailSecret, body)}},
+                       body)
+                  .status,
+              200);
+    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "rejected");
+    // Oversized: refused before any plugin sees it.
+    const std::string big =
+        R"({"id":31337,"status":"delivered","pad":")" + std::string(70000, 'x') + "\"}";
+    try {
+        EXPECT_EQ(retailDlr(big).status, 413);
+    } catch (const std::exception&) {
+        // The server may close the connection while the body is still being sent.
+    }
+    EXPECT_EQ(eventCount(), 0u);
+    EXPECT_EQ(message(kTenantKey, id)->getValue<std::string>("status"), "SENT");
+}
+
+TEST_F(DeliveryReceipts, PaginationFiltersAndSummary) {
+    start();
+    // Three messages with known references, one contact each.
+    std::vector<std::int64_t> ids;
+    for (int ref : {101, 102, 103}) {
+        fake_.setDefault(respond(200, R"({"id":)" + std::to_string(ref) + "}"));
+        ids.push_back(sendAndSettle(kTenantKey, "+1555010" + std::to_string(7000 + ref)));
+    }
+    retailDlr(R"({"id":101,"status":"sent"})");
+    retailDlr(R"({"id":101,"status":"delivered"})");
+    retailDlr(R"({"id":102,"status":"sent"})");
+    retailDlr(R"({"id":102,"status":"failed"})");
+    retailDlr(R"({"id":103,"status":"delivered"})");  // 5 events: 2 delivered, 1 failed
+
+    // Empty filter result, pages, last page, limit above the maximum.
+    auto empty = log(kTenantKey, "?status=PENDING");
+    EXPECT_EQ(empty->getArray("data")->size(), 0u);
+    EXPECT_EQ(empty->getObject("pagination")->getValue<int>("total"), 0);
+    EXPECT_EQ(empty->getObject("pagination")->getValue<int>("totalPages"), 0);
+    auto first = log(kTenantKey, "?limit=2&page=1");
+    EXPECT_EQ(first->getArray("data")->size(), 2u);
+    EXPECT_EQ(first->getObject("pagination")->getValue<int>("totalPages"), 3);
+    auto last = log(kTenantKey, "?limit=2&page=3");
+    EXPECT_EQ(last->getArray("data")->size(), 1u);
+    EXPECT_EQ(log(kTenantKey, "?limit=2&page=4")->getArray("data")->size(), 0u);
+    auto capped = log(kTenantKey, "?limit=500");
+    EXPECT_EQ(capped->getObject("pagination")->getValue<int>("limit"), 100);
+    EXPECT_EQ(capped->getArray("data")->size(), 5u);
+
+    // Each filter.
+    EXPECT_EQ(log(kTenantKey, "?status=DELIVERED")->getObject("pagination")->getValue<int>("total"),
+              2);
+    EXPECT_EQ(
+        log(kTenantKey, "?provider=retail-main")->getObject("pagination")->getValue<int>("total"),
+        5);
+    EXPECT_EQ(
+        log(kTenantKey, "?provider=t23-main")->getObject("pagination")->getValue<int>("total"), 0);
+    EXPECT_EQ(log(kTenantKey, "?providerRef=102")->getObject("pagination")->getValue<int>("total"),
+              2);
+    auto contactId = message(kTenantKey, ids[2])->getValue<std::int64_t>("contactId");
+    EXPECT_EQ(log(kTenantKey, "?contactId=" + std::to_string(contactId))
+                  ->getObject("pagination")
+                  ->getValue<int>("total"),
+              1);
+    EXPECT_EQ(log(kTenantKey, "?from=2000-01-01&to=2999-12-31")
+                  ->getObject("pagination")
+                  ->getValue<int>("total"),
+              5);
+    EXPECT_EQ(log(kTenantKey, "?to=2000-01-01")->getObject("pagination")->getValue<int>("total"),
+              0);
+    EXPECT_EQ(log(kTenantKey, "?from=2999-01-01T00:00:00Z")
+                  ->getObject("pagination")
+                  ->getValue<int>("total"),
+              0);
+
+    // Invalid filters name the parameter.
+    for (const std::string bad :
+         {"?status=LOST", "?from=yesterday", "?to=2026-13-40", "?contactId=abc", "?page=0",
+          "?limit=-1", "?from=2026-02-02&to=2026-02-01"}) {
+        auto r = httpCall(port_, "GET", "/api/sms-delivery-log" + bad, auth(kTenantKey));
+        EXPECT_EQ(r.status, 400) << bad;
+        EXPECT_NE(r.body.find("invalid_parameter"), std::string::npos) << bad;
+    }
+
+    auto summary =
+        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary", auth(kTenantKey)).body);
+    EXPECT_EQ(summary->getValue<int>("totalEvents"), 5);
+    EXPECT_EQ(summary->getValue<int>("delivered"), 2);
+    EXPECT_DOUBLE_EQ(summary->getValue<double>("deliveredPercent"), 40.0);
+    EXPECT_EQ(summary->getValue<int>("failed"), 1);
+    EXPECT_DOUBLE_EQ(summary->getValue<double>("failedPercent"), 20.0);
+    EXPECT_FALSE(summary->isNull("meanSecondsToDeliver"));
+    EXPECT_GE(summary->getValue<double>("meanSecondsToDeliver"), 0.0);
+    auto filtered =
+        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary?status=FAILED", auth(kTenantKey))
+                 .body);
+    EXPECT_EQ(filtered->getValue<int>("totalEvents"), 1);
+    EXPECT_TRUE(filtered->isNull("meanSecondsToDeliver"));
+
+    // Isolation: the other tenant sees no events, no counts, and not the message.
+    EXPECT_EQ(
+        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary", auth(kOtherTenantKey)).body)
+            ->getValue<int>("totalEvents"),
+        0);
+    EXPECT_EQ(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(ids[0]),
+                       auth(kOtherTenantKey))
+                  .status,
+              404);
+}
+
+TEST_F(DeliveryReceipts, SenderIpComesFromForwardedHeadersOnlyBehindATrustedProxy) {
+    fake_.setDefault(respond(200, R"({"id":6060})"));
+    start();
+    sendAndSettle(kTenantKey, "+15550107777");
+    retailDlr(R"({"id":6060,"status":"sent"})",
+              opensslHmacSha256Hex(kRetailSecret, R"({"id":6060,"status":"sent"})"),
+              {{"X-Forwarded-For", "203.0.113.9"}, {"X-Real-IP", "203.0.113.10"}});
+    EXPECT_EQ(log(kTenantKey)->getArray("data")->getObject(0)->getValue<std::string>("ip"),
+              "127.0.0.1");
+    service_->stop();
+
+    start("  trusted_proxies: [\"127.0.0.1\"]\n");
+    const std::string body = R"({"id":6060,"status":"delivered"})";
+    retailDlr(body, opensslHmacSha256Hex(kRetailSecret, body),
+              {{"X-Forwarded-For", "198.51.100.1, 203.0.113.9"}});
+    EXPECT_EQ(log(kTenantKey)->getArray("data")->getObject(0)->getValue<std::string>("ip"),
+              "203.0.113.9");
+}
+
+}  // namespace
+}  // namespace switchboard::testing
