@@ -68,7 +68,8 @@ struct HttpRequest {
 inline void requireJsonContentType(const HttpRequest& request) {
     auto type = request.header("content-type");
     if (type && Poco::toLower(*type).find("json") == std::string::npos)
-        throw BadInput("expected a JSON body (Content-Type application/json), got '" + type->substr(0, 100) + "'");
+        throw BadInput("expected a JSON body (Content-Type application/json), got '" +
+                       type->substr(0, 100) + "'");
 }
 
 /// A provider's HTTP answer to a request built by buildSend.
