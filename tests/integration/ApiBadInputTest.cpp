@@ -113,7 +113,7 @@ TEST_F(ApiBadInput, EveryClassOfBadInputIsRefusedAndChangesNothing) {
         {"empty message", "POST", "/api/sms/send", json(), R"({"to":"+15550107777","message":""})",
          400, "invalid_message"},
         {"message too long", "POST", "/api/sms/send", json(),
-         R"({"to":"+15550107777","message":")" + std::string(671, 'a') + "\"}", 400,
+         R"({"to":"+15550107777","message":")" + std::string(1531, 'a') + "\"}", 400,
          "message_too_long"},
         {"unknown field", "POST", "/api/sms/send", json(),
          R"({"to":"+15550107777","message":"hi","priority":9})", 400, "unknown_field"},

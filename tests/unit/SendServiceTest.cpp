@@ -182,29 +182,37 @@ TEST_F(SendServiceTest, EmptyOrInvalidUtf8TextIsInvalidMessage) {
     EXPECT_EQ(queued_, 0);
 }
 
-TEST_F(SendServiceTest, LengthIsCountedInCodePoints) {
-    std::string ascii671(671, 'a');
-    expectError(errorOf([&] {
-                    service_->send(acme_, {"+15557654321", ascii671, std::nullopt});
-                }),
-                400, "message_too_long");
-
-    std::string twoByte670, twoByte671, fourByte670;
-    for (int i = 0; i < 670; ++i) twoByte670 += "\xC3\xA9";           // é: 1340 bytes
-    for (int i = 0; i < 670; ++i) fourByte670 += "\xF0\x9F\x98\x80";  // 😀: 2680 bytes
-    twoByte671 = twoByte670 + "\xC3\xA9";
-    expectError(errorOf([&] {
-                    service_->send(acme_, {"+15557654321", twoByte671, std::nullopt});
-                }),
-                400, "message_too_long");
+TEST_F(SendServiceTest, LengthIsLimitedInSmsSegmentsNotBytes) {
+    // Default limit: 10 segments = 1530 GSM-7 septets or 670 UCS-2 units.
+    auto repeat = [](const std::string& piece, int n) {
+        std::string s;
+        for (int i = 0; i < n; ++i) s += piece;
+        return s;
+    };
+    const std::string gsm1530(1530, 'a'), gsm1531(1531, 'a');
+    const std::string ucs670 = repeat("\xD0\xB6", 670);  // ж: UCS-2, 1340 bytes
+    const std::string ucs671 = ucs670 + "\xD0\xB6";
+    const std::string emoji330 = repeat("\xF0\x9F\x98\x80", 330);  // 😀: 2 units each, 1320 bytes
+    const std::string accented = repeat("\xC3\xA9", 1530);  // é is GSM-7: 1530 septets, 3060 bytes
+    // 67-unit parts hold 33 emoji each (a surrogate pair is never split), so 331 need 11.
+    const std::string emoji331 = emoji330 + "\xF0\x9F\x98\x80";
+    for (const std::string* tooLong : {&gsm1531, &ucs671, &emoji331}) {
+        expectError(errorOf([&] {
+                        service_->send(acme_, {"+15557654321", *tooLong, std::nullopt});
+                    }),
+                    400, "message_too_long");
+    }
     EXPECT_EQ(messageCount(), 0);
 
-    EXPECT_EQ(
-        service_->send(acme_, {"+15557654321", std::string(670, 'a'), std::nullopt}).body.size(),
-        670u);
-    EXPECT_EQ(service_->send(acme_, {"+15557654321", twoByte670, std::nullopt}).body, twoByte670);
-    EXPECT_EQ(service_->send(acme_, {"+15557654321", fourByte670, std::nullopt}).body, fourByte670);
-    EXPECT_EQ(messageCount(), 3);
+    auto gsm = service_->send(acme_, {"+15557654321", gsm1530, std::nullopt});
+    EXPECT_EQ(gsm.encoding, "GSM-7");
+    EXPECT_EQ(gsm.segments, 10);
+    auto ucs = service_->send(acme_, {"+15557654321", ucs670, std::nullopt});
+    EXPECT_EQ(ucs.encoding, "UCS-2");
+    EXPECT_EQ(ucs.segments, 10);
+    EXPECT_EQ(service_->send(acme_, {"+15557654321", emoji330, std::nullopt}).body, emoji330);
+    EXPECT_EQ(service_->send(acme_, {"+15557654321", accented, std::nullopt}).segments, 10);
+    EXPECT_EQ(messageCount(), 4);
 }
 
 TEST_F(SendServiceTest, SendStoresQueuedInitialWithContactAndAudit) {

@@ -56,8 +56,8 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
 
     dispatcher_ =
         std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch, clock_);
-    sends_ = std::make_unique<messaging::SendService>(*db_, *providers_, clock_,
-                                                      [this] { dispatcher_->wake(); });
+    sends_ = std::make_unique<messaging::SendService>(
+        *db_, *providers_, clock_, [this] { dispatcher_->wake(); }, config_.messaging.maxSegments);
     webhooks_ = std::make_unique<messaging::WebhookService>(*db_, *providers_, clock_);
     context_ = std::make_unique<http::ServiceContext>(
         http::ServiceContext{config_, *db_, *providers_, *sends_, *webhooks_, clock_});

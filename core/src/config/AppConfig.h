@@ -43,6 +43,12 @@ struct DispatchConfig {
     int leaseSeconds = 120;  ///< a claimed message is reclaimable after this
 };
 
+/// `messaging:` — limits on what tenants may send.
+struct MessagingConfig {
+    int maxSegments = 10;          ///< longer bodies are refused (message_too_long)
+    int bulkMaxRecipients = 1000;  ///< per POST /api/sms/bulk
+};
+
 /// One `providers:` entry: a configured instance of a plugin.
 struct ProviderConfig {
     std::string id;                  ///< unique instance id, e.g. "extreme-main"
@@ -78,6 +84,7 @@ struct AppConfig {
     StorageConfig storage;
     std::string pluginDirectory = "build/plugins";
     DispatchConfig dispatch;
+    MessagingConfig messaging;
     std::string adminApiKey;
     std::vector<ProviderConfig> providers;
     std::vector<RouteConfig> routes;

@@ -134,6 +134,14 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
     }
     readDispatch(YamlReader(r.child("dispatch"), "dispatch", baseDir), config.dispatch);
     {
+        YamlReader messaging(r.child("messaging"), "messaging", baseDir);
+        config.messaging.maxSegments = static_cast<int>(
+            messaging.integer("max_segments", config.messaging.maxSegments, 1, 255));
+        config.messaging.bulkMaxRecipients = static_cast<int>(messaging.integer(
+            "bulk_max_recipients", config.messaging.bulkMaxRecipients, 1, 100000));
+        messaging.finish();
+    }
+    {
         YamlReader admin(r.child("admin"), "admin", baseDir);
         config.adminApiKey = admin.requiredString("api_key");
         if (config.adminApiKey.size() < 16)

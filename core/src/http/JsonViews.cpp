@@ -35,6 +35,8 @@ Poco::JSON::Object::Ptr messageJson(const store::Message& m) {
     o->set("status", m.status);
     o->set("contactId", orNull(m.contactId));
     o->set("replyToMessageId", orNull(m.replyToMessageId));
+    o->set("encoding", orNull(m.encoding));
+    o->set("segments", m.segments);
     o->set("attempts", m.attempts);
     o->set("errorCode", orNull(m.errorCode));
     o->set("warning", orNull(m.warning));

@@ -1,5 +1,6 @@
 #include "messaging/InboundMessageRecorder.h"
 
+#include "messaging/SmsSegmenter.h"
 #include "store/ContactRepository.h"
 #include "store/MessageRepository.h"
 #include "store/ModemRouteRepository.h"
@@ -61,6 +62,10 @@ std::string InboundMessageRecorder::record(Poco::Data::Session& s, store::Databa
     m.routingModem = in.modem;
     m.routingPort = in.port;
     m.createdAt = m.updatedAt = at;
+    if (auto count = countSegments(m.body)) {
+        m.encoding = count->encoding;
+        m.segments = static_cast<int>(count->segments);
+    }
     if (tenantId) {
         auto tenant = tenants.get(*tenantId);
         m.contactId = store::ContactRepository::ensure(s, *tenantId, in.from,

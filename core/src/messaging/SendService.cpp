@@ -1,12 +1,12 @@
 #include "messaging/SendService.h"
 
 #include "http/ApiError.h"
+#include "messaging/SmsSegmenter.h"
 #include "store/AuditRepository.h"
 #include "store/ContactRepository.h"
 #include "store/MessageRepository.h"
 #include "util/E164.h"
 #include "util/JsonText.h"
-#include "util/Utf8.h"
 
 #include <Poco/Logger.h>
 
@@ -16,17 +16,23 @@ using http::ApiError;
 using store::Message;
 
 SendService::SendService(store::Database& db, const plugin::ProviderSet& providers,
-                         const util::Clock& clock, std::function<void()> onQueued)
-    : db_(db), providers_(providers), clock_(clock), onQueued_(std::move(onQueued)) {}
+                         const util::Clock& clock, std::function<void()> onQueued, int maxSegments)
+    : db_(db),
+      providers_(providers),
+      clock_(clock),
+      onQueued_(std::move(onQueued)),
+      maxSegments_(maxSegments) {}
 
-void SendService::validateText(const std::string& text) const {
-    auto length = util::utf8Length(text);
-    if (!length) throw ApiError(400, "invalid_message", "message is not valid UTF-8");
-    if (*length == 0) throw ApiError(400, "invalid_message", "message must not be empty");
-    if (*length > kMaxTextChars)
+void SendService::measureText(Message& m) const {
+    auto count = countSegments(m.body);
+    if (!count) throw ApiError(400, "invalid_message", "message is not valid UTF-8");
+    if (count->segments == 0) throw ApiError(400, "invalid_message", "message must not be empty");
+    if (count->segments > static_cast<std::size_t>(maxSegments_))
         throw ApiError(400, "message_too_long",
-                       "message has " + std::to_string(*length) + " characters; the maximum is " +
-                           std::to_string(kMaxTextChars));
+                       "message needs " + std::to_string(count->segments) + " SMS segments (" +
+                           count->encoding + "); the maximum is " + std::to_string(maxSegments_));
+    m.encoding = count->encoding;
+    m.segments = static_cast<int>(count->segments);
 }
 
 Message SendService::send(const store::Tenant& tenant, const SendRequest& request) {
@@ -36,13 +42,13 @@ Message SendService::send(const store::Tenant& tenant, const SendRequest& reques
     if (request.from && !util::isE164(*request.from))
         throw ApiError(400, "invalid_phone",
                        "'from' must be an E.164 number: '+' and 7 to 15 digits");
-    validateText(request.text);
     Message m;
     m.direction = "outbound";
     m.kind = "initial";
     m.toNumber = request.to;
     m.fromNumber = request.from.value_or("");
     m.body = request.text;
+    measureText(m);
     m.providerInstance = tenant.defaultProvider;
     return enqueue(tenant, std::move(m), "sms.send");
 }
@@ -58,7 +64,11 @@ Message SendService::prepareReply(const store::Tenant& tenant, const ReplyReques
     if (request.conversationKey && !util::isE164(*request.conversationKey))
         throw ApiError(400, "invalid_phone",
                        "'conversationKey' must be the contact's E.164 number");
-    validateText(request.text);
+    Message m;
+    m.direction = "outbound";
+    m.kind = "reply";
+    m.body = request.text;
+    measureText(m);
 
     store::MessageRepository messages(db_);
     std::optional<Message> inbound;
@@ -71,10 +81,6 @@ Message SendService::prepareReply(const store::Tenant& tenant, const ReplyReques
         inbound = messages.latestInboundFrom(tenant.id, *request.conversationKey);
     }
 
-    Message m;
-    m.direction = "outbound";
-    m.kind = "reply";
-    m.body = request.text;
     if (!inbound) {
         // A conversation with no inbound message yet: reply as a plain send, never block.
         m.toNumber = *request.conversationKey;

@@ -29,11 +29,9 @@ struct ReplyRequest {
 /// audit entry) and wakes the dispatcher. Never talks to a provider itself.
 class SendService {
   public:
-    /// Longest accepted body in Unicode code points (10 concatenated UCS-2 segments).
-    static constexpr std::size_t kMaxTextChars = 670;
-
+    /// `maxSegments`: bodies costing more SMS parts are refused (messaging.max_segments).
     SendService(store::Database& db, const plugin::ProviderSet& providers, const util::Clock& clock,
-                std::function<void()> onQueued);
+                std::function<void()> onQueued, int maxSegments = 10);
 
     /// An initial send from `tenant`'s default provider. Throws http::ApiError 400
     /// (invalid_phone, invalid_message) or 503 (store unavailable, via StoreUnavailable).
@@ -51,12 +49,15 @@ class SendService {
   private:
     store::Message enqueue(const store::Tenant& tenant, store::Message message,
                            const std::string& action);
-    void validateText(const std::string& text) const;
+    /// Checks the body (valid UTF-8, not empty, at most maxSegments_ parts) and records its
+    /// encoding and segment count on `m`.
+    void measureText(store::Message& m) const;
 
     store::Database& db_;
     const plugin::ProviderSet& providers_;
     const util::Clock& clock_;
     std::function<void()> onQueued_;
+    int maxSegments_;
 };
 
 }  // namespace switchboard::messaging

@@ -11,7 +11,7 @@ const char* const kColumns =
     "id, tenant_id, contact_id, direction, kind, from_number, to_number, body, status, "
     "provider_instance, provider_ref, reply_to_message_id, reply_context, routing_modem, "
     "routing_port, warning, error_code, error_detail, attempts, next_attempt_at, created_at, "
-    "updated_at, sent_at, delivered_at, failed_at";
+    "updated_at, sent_at, delivered_at, failed_at, encoding, segments";
 
 Message messageOf(const RowReader& row) {
     Message m;
@@ -40,6 +40,8 @@ Message messageOf(const RowReader& row) {
     m.sentAt = row.optI64("sent_at");
     m.deliveredAt = row.optI64("delivered_at");
     m.failedAt = row.optI64("failed_at");
+    m.encoding = row.str("encoding");
+    m.segments = static_cast<int>(row.i64("segments"));
     return m;
 }
 
@@ -58,12 +60,13 @@ std::vector<Message> messagesOf(Poco::Data::Statement& statement) {
 std::int64_t MessageRepository::insert(Poco::Data::Session& s, const Message& m) {
     Poco::Int64 id = 0;
     s << "INSERT INTO messages (tenant_id, contact_id, direction, kind, from_number, to_number, "
-         "body, "
-         "status, provider_instance, provider_ref, reply_to_message_id, reply_context, "
-         "routing_modem, "
-         "routing_port, warning, attempts, next_attempt_at, created_at, updated_at) VALUES ($1, "
-         "$2, $3, "
-         "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
+         "body, status, "
+         "provider_instance, provider_ref, reply_to_message_id, reply_context, routing_modem, "
+         "routing_port, "
+         "warning, attempts, next_attempt_at, created_at, updated_at, encoding, segments) VALUES "
+         "($1, $2, $3, "
+         "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
+         "RETURNING id",
         bind(nullable(m.tenantId)), bind(nullable(m.contactId)), bind(m.direction),
         bind(nullIfEmpty(m.kind)), bind(m.fromNumber), bind(m.toNumber), bind(m.body),
         bind(m.status), bind(m.providerInstance), bind(nullIfEmpty(m.providerRef)),
@@ -71,7 +74,7 @@ std::int64_t MessageRepository::insert(Poco::Data::Session& s, const Message& m)
         bind(nullIfEmpty(m.routingModem)), bind(nullIfEmpty(m.routingPort)),
         bind(nullIfEmpty(m.warning)), bind(m.attempts), bind(nullable(m.nextAttemptAt)),
         bind(static_cast<Poco::Int64>(m.createdAt)), bind(static_cast<Poco::Int64>(m.updatedAt)),
-        into(id), now;
+        bind(nullIfEmpty(m.encoding)), bind(m.segments), into(id), now;
     return id;
 }
 
