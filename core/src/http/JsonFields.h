@@ -8,6 +8,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
+
+#include <Poco/JSON/Array.h>
 
 namespace switchboard::http {
 
@@ -31,6 +34,25 @@ class JsonFields {
         if (!v) throw ApiError(400, "missing_field", "'" + name + "' is required");
         return *v;
     }
+    /// A required JSON array whose items are all strings.
+    std::vector<std::string> stringList(const std::string& name) {
+        seen_.insert(name);
+        if (!object_->has(name) || object_->isNull(name))
+            throw ApiError(400, "missing_field", "'" + name + "' is required");
+        auto array = object_->getArray(name);
+        if (!array)
+            throw ApiError(400, "invalid_field", "'" + name + "' must be an array of strings");
+        std::vector<std::string> items;
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            Poco::Dynamic::Var v = array->get(static_cast<unsigned>(i));
+            if (!v.isString())
+                throw ApiError(400, "invalid_field",
+                               "'" + name + "[" + std::to_string(i) + "]' must be a string");
+            items.push_back(v.convert<std::string>());
+        }
+        return items;
+    }
+
     /// An integer id given as a JSON integer or a string of digits.
     std::optional<std::int64_t> optId(const std::string& name) {
         seen_.insert(name);

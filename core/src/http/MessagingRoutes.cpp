@@ -1,3 +1,4 @@
+#include "http/IdempotentResponder.h"
 #include "http/JsonFields.h"
 #include "http/JsonViews.h"
 #include "http/Routes.h"
@@ -5,6 +6,7 @@
 #include "store/MessageRepository.h"
 
 #include <charconv>
+#include <memory>
 
 namespace switchboard::http {
 namespace {
@@ -21,7 +23,9 @@ store::PageRequest pageOf(const Exchange& exchange) {
 }  // namespace
 
 void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
-    router.add("POST", "/api/sms/send", [&ctx, &auth](Exchange& ex) {
+    auto idempotent = std::make_shared<IdempotentResponder>(ctx.db, ctx.clock);
+
+    router.add("POST", "/api/sms/send", [&ctx, &auth, idempotent](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
         JsonFields fields(ex.jsonBody());
         messaging::SendRequest request;
@@ -29,10 +33,13 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
         request.text = fields.string("message");
         request.from = fields.optString("from");
         fields.finish();
-        ex.sendJson(202, messageJson(ctx.sends.send(tenant, request)));
+        idempotent->respond(ex, tenant.id, [&] {
+            return std::pair<int, Poco::Dynamic::Var>(202,
+                                                      messageJson(ctx.sends.send(tenant, request)));
+        });
     });
 
-    router.add("POST", "/api/sms/reply", [&ctx, &auth](Exchange& ex) {
+    router.add("POST", "/api/sms/reply", [&ctx, &auth, idempotent](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
         JsonFields fields(ex.jsonBody());
         messaging::ReplyRequest request;
@@ -40,7 +47,52 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
         request.conversationKey = fields.optString("conversationKey");
         request.text = fields.string("message");
         fields.finish();
-        ex.sendJson(202, messageJson(ctx.sends.reply(tenant, request)));
+        idempotent->respond(ex, tenant.id, [&] {
+            return std::pair<int, Poco::Dynamic::Var>(
+                202, messageJson(ctx.sends.reply(tenant, request)));
+        });
+    });
+
+    router.add("POST", "/api/sms/bulk", [&ctx, &auth, idempotent](Exchange& ex) {
+        store::Tenant tenant = auth.tenant(ex);
+        JsonFields fields(ex.jsonBody());
+        std::vector<std::string> recipients = fields.stringList("recipients");
+        std::string text = fields.string("message");
+        std::optional<std::string> from = fields.optString("from");
+        fields.finish();
+        idempotent->respond(ex, tenant.id, [&] {
+            auto results = ctx.sends.sendBulk(
+                tenant, recipients, text, from,
+                static_cast<std::size_t>(ctx.config.messaging.bulkMaxRecipients));
+            Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+            int accepted = 0;
+            for (const auto& r : results) {
+                Poco::JSON::Object::Ptr item =
+                    new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                item->set("to", r.to);
+                if (r.message) {
+                    ++accepted;
+                    item->set("status", r.message->status);
+                    item->set("messageId", r.message->id);
+                } else {
+                    Poco::JSON::Object::Ptr error = new Poco::JSON::Object;
+                    error->set("code", r.errorCode);
+                    error->set("message", r.errorMessage);
+                    item->set("status", "REJECTED");
+                    item->set("error", error);
+                }
+                items->add(item);
+            }
+            Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            root->set("accepted", accepted);
+            root->set("rejected", static_cast<int>(results.size()) - accepted);
+            if (!results.empty() && results.front().message) {
+                root->set("encoding", results.front().message->encoding);
+                root->set("segments", results.front().message->segments);
+            }
+            root->set("results", items);
+            return std::pair<int, Poco::Dynamic::Var>(202, root);
+        });
     });
 
     router.add("GET", "/api/messages", [&ctx, &auth](Exchange& ex) {

@@ -10,6 +10,8 @@
 
 #include <Poco/Logger.h>
 
+#include <set>
+
 namespace switchboard::messaging {
 
 using http::ApiError;
@@ -108,31 +110,92 @@ Message SendService::prepareReply(const store::Tenant& tenant, const ReplyReques
 }
 
 Message SendService::enqueue(const store::Tenant& tenant, Message m, const std::string& action) {
-    if (providers_.find(m.providerInstance) == nullptr)
-        throw ApiError(503, "sending_unavailable", "sending is not configured for this account");
+    std::vector<Message> one{std::move(m)};
+    enqueueAll(tenant, one, action);
+    return one.front();
+}
+
+void SendService::enqueueAll(const store::Tenant& tenant, std::vector<Message>& messages,
+                             const std::string& action) {
+    for (const auto& m : messages) {
+        if (providers_.find(m.providerInstance) == nullptr)
+            throw ApiError(503, "sending_unavailable",
+                           "sending is not configured for this account");
+    }
     const store::TimeMs now = clock_.nowMs();
-    m.tenantId = tenant.id;
-    m.status = store::status::kQueued;
-    m.createdAt = m.updatedAt = now;
-    m.nextAttemptAt = now;
     db_.write([&](Poco::Data::Session& s) {
-        m.contactId =
-            store::ContactRepository::ensure(s, tenant.id, m.toNumber, tenant.businessName, now);
-        m.id = store::MessageRepository::insert(s, m);
-        Poco::JSON::Object detail;
-        detail.set("kind", m.kind);
-        detail.set("to", m.toNumber);
-        if (m.replyToMessageId) detail.set("replyTo", *m.replyToMessageId);
-        if (!m.warning.empty()) detail.set("warning", m.warning);
-        store::AuditRepository::append(s, tenant.id, "tenant:" + tenant.id, action,
-                                       "message:" + std::to_string(m.id), util::toJson(detail),
-                                       now);
+        for (auto& m : messages) {
+            m.tenantId = tenant.id;
+            m.status = store::status::kQueued;
+            m.createdAt = m.updatedAt = now;
+            m.nextAttemptAt = now;
+            m.contactId = store::ContactRepository::ensure(s, tenant.id, m.toNumber,
+                                                           tenant.businessName, now);
+            m.id = store::MessageRepository::insert(s, m);
+            Poco::JSON::Object detail;
+            detail.set("kind", m.kind);
+            detail.set("to", m.toNumber);
+            if (m.replyToMessageId) detail.set("replyTo", *m.replyToMessageId);
+            if (!m.warning.empty()) detail.set("warning", m.warning);
+            store::AuditRepository::append(s, tenant.id, "tenant:" + tenant.id, action,
+                                           "message:" + std::to_string(m.id), util::toJson(detail),
+                                           now);
+        }
     });
-    if (!m.warning.empty())
-        Poco::Logger::get("messaging")
-            .warning("message %s (tenant %s): %s", std::to_string(m.id), tenant.id, m.warning);
-    if (onQueued_) onQueued_();
-    return m;
+    for (const auto& m : messages) {
+        if (!m.warning.empty())
+            Poco::Logger::get("messaging")
+                .warning("message %s (tenant %s): %s", std::to_string(m.id), tenant.id, m.warning);
+    }
+    if (onQueued_ && !messages.empty()) onQueued_();
+}
+
+std::vector<BulkResult> SendService::sendBulk(const store::Tenant& tenant,
+                                              const std::vector<std::string>& recipients,
+                                              const std::string& text,
+                                              const std::optional<std::string>& from,
+                                              std::size_t maxRecipients) {
+    if (recipients.empty())
+        throw ApiError(400, "invalid_field", "'recipients' must list at least one number");
+    if (recipients.size() > maxRecipients)
+        throw ApiError(400, "too_many_recipients",
+                       "at most " + std::to_string(maxRecipients) +
+                           " recipients per request, got " + std::to_string(recipients.size()));
+    if (from && !util::isE164(*from))
+        throw ApiError(400, "invalid_phone",
+                       "'from' must be an E.164 number: '+' and 7 to 15 digits");
+    Message base;
+    base.direction = "outbound";
+    base.kind = "initial";
+    base.fromNumber = from.value_or("");
+    base.body = text;
+    base.providerInstance = tenant.defaultProvider;
+    measureText(base);
+
+    std::vector<BulkResult> results;
+    std::vector<Message> queued;
+    std::set<std::string> seen;
+    for (const auto& to : recipients) {
+        BulkResult r{to, std::nullopt, "", ""};
+        if (!util::isE164(to)) {
+            r.errorCode = "invalid_phone";
+            r.errorMessage = "not an E.164 number: '+' and 7 to 15 digits";
+        } else if (!seen.insert(to).second) {
+            r.errorCode = "duplicate_recipient";
+            r.errorMessage = "already listed in this request";
+        } else {
+            Message m = base;
+            m.toNumber = to;
+            queued.push_back(std::move(m));
+        }
+        results.push_back(std::move(r));
+    }
+    enqueueAll(tenant, queued, "sms.bulk");
+    auto next = queued.begin();
+    for (auto& r : results) {
+        if (r.errorCode.empty()) r.message = *next++;
+    }
+    return results;
 }
 
 }  // namespace switchboard::messaging

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace switchboard::messaging {
 
@@ -23,6 +24,14 @@ struct ReplyRequest {
     std::optional<std::int64_t> inboundMessageId;
     std::optional<std::string> conversationKey;  ///< the contact's phone, E.164
     std::string text;
+};
+
+/// One recipient's outcome in a bulk send: a queued message, or why it was refused.
+struct BulkResult {
+    std::string to;
+    std::optional<store::Message> message;
+    std::string errorCode;
+    std::string errorMessage;
 };
 
 /// Validates, stores (status QUEUED, in one transaction with the contact capture and the
@@ -42,6 +51,16 @@ class SendService {
     /// warning. Throws http::ApiError 400 (invalid input) or 404 (inbound_not_found).
     store::Message reply(const store::Tenant& tenant, const ReplyRequest& request);
 
+    /// One message per recipient (E.164, each at most once) with the same body, all stored
+    /// in one transaction. Invalid or repeated recipients are reported in their result and
+    /// do not stop the others. Throws ApiError 400 for a bad body or an empty list, and
+    /// 400 too_many_recipients above `maxRecipients`.
+    std::vector<BulkResult> sendBulk(const store::Tenant& tenant,
+                                     const std::vector<std::string>& recipients,
+                                     const std::string& text,
+                                     const std::optional<std::string>& from,
+                                     std::size_t maxRecipients);
+
     /// The reply message `reply` would queue — validated, routed through the inbound's
     /// provider and reply context, warning set — without storing anything. Same errors.
     store::Message prepareReply(const store::Tenant& tenant, const ReplyRequest& request) const;
@@ -49,6 +68,9 @@ class SendService {
   private:
     store::Message enqueue(const store::Tenant& tenant, store::Message message,
                            const std::string& action);
+    /// Stores all `messages` (QUEUED, contacts captured, audited) in one transaction.
+    void enqueueAll(const store::Tenant& tenant, std::vector<store::Message>& messages,
+                    const std::string& action);
     /// Checks the body (valid UTF-8, not empty, at most maxSegments_ parts) and records its
     /// encoding and segment count on `m`.
     void measureText(store::Message& m) const;

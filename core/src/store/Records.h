@@ -58,8 +58,8 @@ struct Message {
     std::string warning;
     std::string errorCode;    ///< Switchboard's code, safe for tenants
     std::string errorDetail;  ///< provider's reason, internal only
-    std::string encoding;  ///< "GSM-7" | "UCS-2" (empty for rows stored before it was kept)
-    int segments = 0;      ///< SMS parts the body costs
+    std::string encoding;     ///< "GSM-7" | "UCS-2" (empty for rows stored before it was kept)
+    int segments = 0;         ///< SMS parts the body costs
     int attempts = 0;
     std::optional<TimeMs> nextAttemptAt;
     TimeMs createdAt = 0;

@@ -1,0 +1,58 @@
+#include "http/IdempotentResponder.h"
+
+#include "store/IdempotencyRepository.h"
+#include "util/Digest.h"
+#include "util/JsonText.h"
+
+namespace switchboard::http {
+
+void IdempotentResponder::respond(
+    Exchange& ex, const std::string& tenantId,
+    const std::function<std::pair<int, Poco::Dynamic::Var>()>& produce) const {
+    if (!ex.request().has("Idempotency-Key")) {
+        auto [status, body] = produce();
+        ex.sendJson(status, body);
+        return;
+    }
+    const std::string key = ex.request().get("Idempotency-Key");
+    bool printable = !key.empty() && key.size() <= 255;
+    for (unsigned char c : key) printable = printable && c >= 0x20 && c < 0x7F;
+    if (!printable)
+        throw ApiError(400, "invalid_idempotency_key",
+                       "Idempotency-Key must be 1 to 255 printable ASCII characters");
+
+    const std::string endpoint = ex.request().getMethod() + " " + ex.path();
+    const std::string fingerprint = util::sha256Hex(endpoint + "\n" + ex.body());
+    store::IdempotencyRepository repo(db_);
+    const auto nowMs = clock_.nowMs();
+    auto existing = repo.reserve(tenantId, key, endpoint, fingerprint, nowMs, nowMs - kWindowMs);
+    if (existing) {
+        if (!util::constantTimeEquals(existing->fingerprint, fingerprint))
+            throw ApiError(
+                422, "idempotency_key_mismatch",
+                "this Idempotency-Key was used for a different request in the last 24 hours");
+        if (existing->state != "done")
+            throw ApiError(409, "idempotency_in_progress",
+                           "a request with this Idempotency-Key is still in progress");
+        ex.response().set("Idempotent-Replayed", "true");
+        ex.sendText(existing->responseStatus, "application/json; charset=utf-8",
+                    existing->responseBody);
+        return;
+    }
+    std::pair<int, Poco::Dynamic::Var> result;
+    try {
+        result = produce();
+    } catch (...) {
+        try {
+            repo.release(tenantId, key);
+        } catch (const std::exception&) {
+            // The request's own error is what the client must see; the key expires anyway.
+        }
+        throw;
+    }
+    const std::string body = util::toJson(result.second);
+    repo.complete(tenantId, key, result.first, body);
+    ex.sendText(result.first, "application/json; charset=utf-8", body);
+}
+
+}  // namespace switchboard::http

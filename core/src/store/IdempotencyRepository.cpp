@@ -1,0 +1,61 @@
+#include "store/IdempotencyRepository.h"
+
+#include "store/RowReader.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace switchboard::store {
+
+std::optional<IdempotencyRecord> IdempotencyRepository::reserve(const std::string& tenantId,
+                                                                const std::string& key,
+                                                                const std::string& endpoint,
+                                                                const std::string& fingerprint,
+                                                                TimeMs at, TimeMs expiresBefore) {
+    std::optional<IdempotencyRecord> existing;
+    db_.write([&](Poco::Data::Session& s) {
+        Poco::Data::Statement select(s);
+        select << "SELECT fingerprint, state, response_status, response_body, created_at FROM "
+                  "idempotency_keys "
+                  "WHERE tenant_id = $1 AND idempotency_key = $2",
+            bind(tenantId), bind(key), now;
+        Poco::Data::RecordSet rs(select);
+        if (rs.moveFirst()) {
+            RowReader row(rs);
+            IdempotencyRecord record{row.str("fingerprint"), row.str("state"),
+                                     static_cast<int>(row.i64("response_status")),
+                                     row.str("response_body"), row.i64("created_at")};
+            if (record.createdAt >= expiresBefore) {
+                existing = record;
+                return;
+            }
+            s << "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2",
+                bind(tenantId), bind(key), now;
+        }
+        s << "INSERT INTO idempotency_keys (tenant_id, idempotency_key, endpoint, fingerprint, "
+             "state, created_at) "
+             "VALUES ($1, $2, $3, $4, 'pending', $5)",
+            bind(tenantId), bind(key), bind(endpoint), bind(fingerprint),
+            bind(static_cast<Poco::Int64>(at)), now;
+    });
+    return existing;
+}
+
+void IdempotencyRepository::complete(const std::string& tenantId, const std::string& key,
+                                     int status, const std::string& body) {
+    db_.write([&](Poco::Data::Session& s) {
+        s << "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2 "
+             "WHERE "
+             "tenant_id = $3 AND idempotency_key = $4",
+            bind(status), bind(body), bind(tenantId), bind(key), now;
+    });
+}
+
+void IdempotencyRepository::release(const std::string& tenantId, const std::string& key) {
+    db_.write([&](Poco::Data::Session& s) {
+        s << "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2 AND state "
+             "= 'pending'",
+            bind(tenantId), bind(key), now;
+    });
+}
+
+}  // namespace switchboard::store
