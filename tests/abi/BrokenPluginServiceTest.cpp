@@ -5,6 +5,7 @@
 #include "support/HttpCall.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
+#include "support/TestPlugins.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -27,10 +28,6 @@ using ::testing::HasSubstr;
 
 constexpr const char* kThrowerRoute = "/api/webhook/thrower";
 constexpr const char* kSharedRoute = "/api/webhook/shared";
-
-std::string testPlugin(const std::string& name) {
-    return std::string(SWITCHBOARD_TEST_PLUGIN_DIR) + "/" + name + "/" + name + ".so";
-}
 
 Poco::JSON::Object::Ptr parseObject(const std::string& text) {
     Poco::JSON::Parser parser;
@@ -78,8 +75,7 @@ class BrokenPluginService : public ::testing::Test {
     void SetUp() override {
         const std::string pluginDir = dir_.file("plugins");
         std::filesystem::create_directory(pluginDir);
-        std::filesystem::copy_file(std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_extreme.so",
-                                   pluginDir + "/sb_extreme.so");
+        std::filesystem::copy_file(extremePlugin(), pluginDir + "/sb_extreme.so");
         std::filesystem::copy_file(testPlugin("throwing"), pluginDir + "/throwing.so");
         const int port = freePort();
         service_ =

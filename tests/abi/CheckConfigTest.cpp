@@ -3,6 +3,7 @@
 // names the file or the exact key path, and a good configuration must pass.
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
+#include "support/TestPlugins.h"
 
 #include <Poco/Util/Application.h>
 #include <gmock/gmock.h>
@@ -19,10 +20,6 @@ using ::testing::Not;
 
 constexpr int kExitConfig = Poco::Util::Application::EXIT_CONFIG;
 
-std::string testPlugin(const std::string& name) {
-    return std::string(SWITCHBOARD_TEST_PLUGIN_DIR) + "/" + name + "/" + name + ".so";
-}
-
 // Replaces exactly one occurrence, failing loudly if serviceYaml's shape changed under us.
 std::string replaceOnce(std::string text, const std::string& from, const std::string& to) {
     auto at = text.find(from);
@@ -35,7 +32,7 @@ class CheckConfig : public ::testing::Test {
   protected:
     void SetUp() override {
         std::filesystem::create_directory(pluginDir());
-        addPlugin(std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_extreme.so", "sb_extreme.so");
+        addPlugin(extremePlugin(), "sb_extreme.so");
     }
 
     std::string pluginDir() const { return dir_.file("plugins"); }

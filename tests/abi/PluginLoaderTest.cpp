@@ -5,6 +5,8 @@
 #include "plugin/PluginLoadError.h"
 #include "plugin/PluginRegistry.h"
 #include "support/TempDir.h"
+#include "support/TestPlugins.h"
+#include "support/ThrownErrors.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,14 +18,11 @@
 namespace switchboard::plugin {
 namespace {
 
+using switchboard::testing::extremePlugin;
 using switchboard::testing::TempDir;
+using switchboard::testing::testPlugin;
+using switchboard::testing::thrown;
 using ::testing::HasSubstr;
-
-std::string testPlugin(const std::string& name) {
-    return std::string(SWITCHBOARD_TEST_PLUGIN_DIR) + "/" + name + "/" + name + ".so";
-}
-
-std::string extremePlugin() { return std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_extreme.so"; }
 
 // Copies under a chosen file name, so a test controls what a directory holds and the
 // order the registry sees it in.
@@ -46,14 +45,11 @@ TEST_P(BrokenPlugin, IsRefusedWithFileAndReason) {
     const Refusal& r = GetParam();
     const std::string path = testPlugin(r.plugin);
     ASSERT_TRUE(std::filesystem::exists(path)) << path << " was not built";
-    try {
-        PluginLibrary::load(path);
-        FAIL() << r.plugin << " was loaded";
-    } catch (const PluginLoadError& e) {
-        EXPECT_EQ(e.file(), path);
-        EXPECT_THAT(e.what(), HasSubstr(path));
-        EXPECT_THAT(e.what(), HasSubstr(r.reason));
-    }
+    auto e = thrown<PluginLoadError>([&] { PluginLibrary::load(path); });
+    ASSERT_TRUE(e) << r.plugin << " was loaded";
+    EXPECT_EQ(e->file(), path);
+    EXPECT_THAT(e->what(), HasSubstr(path));
+    EXPECT_THAT(e->what(), HasSubstr(r.reason));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -83,26 +79,20 @@ INSTANTIATE_TEST_SUITE_P(
 // file nor a key path.
 TEST(PluginLibrary, RefusesASchemaWhosePropertySpecIsNotAnObject) {
     const std::string path = testPlugin("bad_schema_shape");
-    try {
-        PluginLibrary::load(path);
-        FAIL() << "a schema with a non-object property spec was accepted";
-    } catch (const PluginLoadError& e) {
-        EXPECT_THAT(e.what(), HasSubstr(path));
-        EXPECT_THAT(e.what(), HasSubstr("config schema"));
-        EXPECT_THAT(e.what(), HasSubstr("api_key"));
-    }
+    auto e = thrown<PluginLoadError>([&] { PluginLibrary::load(path); });
+    ASSERT_TRUE(e) << "a schema with a non-object property spec was accepted";
+    EXPECT_THAT(e->what(), HasSubstr(path));
+    EXPECT_THAT(e->what(), HasSubstr("config schema"));
+    EXPECT_THAT(e->what(), HasSubstr("api_key"));
 }
 
 TEST(PluginLibrary, RefusesAFileThatIsNotALibrary) {
     TempDir dir;
     const std::string path = dir.write("notes.so", "this is not an ELF file\n");
-    try {
-        PluginLibrary::load(path);
-        FAIL() << "a text file was loaded";
-    } catch (const PluginLoadError& e) {
-        EXPECT_THAT(e.what(), HasSubstr(path));
-        EXPECT_THAT(e.what(), HasSubstr("cannot load"));
-    }
+    auto e = thrown<PluginLoadError>([&] { PluginLibrary::load(path); });
+    ASSERT_TRUE(e) << "a text file was loaded";
+    EXPECT_THAT(e->what(), HasSubstr(path));
+    EXPECT_THAT(e->what(), HasSubstr("cannot load"));
 }
 
 TEST(PluginLibrary, RefusesAMissingFile) {
@@ -133,16 +123,13 @@ TEST(PluginRegistry, RefusesTwoLibrariesDeclaringTheSameNameAndNamesBoth) {
     const std::string a = copyInto(dir, testPlugin("dup_a"), "dup_a.so");
     const std::string b = copyInto(dir, testPlugin("dup_b"), "dup_b.so");
     PluginRegistry registry;
-    try {
-        registry.loadDirectory(dir.path());
-        FAIL() << "two plugins named 'dupname' were both accepted";
-    } catch (const PluginLoadError& e) {
-        // Files load in name order, so dup_b is the one refused, pointing back at dup_a.
-        EXPECT_EQ(e.file(), b);
-        EXPECT_THAT(e.what(), HasSubstr(a));
-        EXPECT_THAT(e.what(), HasSubstr(b));
-        EXPECT_THAT(e.what(), HasSubstr("'dupname'"));
-    }
+    auto e = thrown<PluginLoadError>([&] { registry.loadDirectory(dir.path()); });
+    ASSERT_TRUE(e) << "two plugins named 'dupname' were both accepted";
+    // Files load in name order, so dup_b is the one refused, pointing back at dup_a.
+    EXPECT_EQ(e->file(), b);
+    EXPECT_THAT(e->what(), HasSubstr(a));
+    EXPECT_THAT(e->what(), HasSubstr(b));
+    EXPECT_THAT(e->what(), HasSubstr("'dupname'"));
 }
 
 TEST(PluginRegistry, LoadFileRefusesADuplicateNameToo) {
@@ -150,13 +137,10 @@ TEST(PluginRegistry, LoadFileRefusesADuplicateNameToo) {
     PluginRegistry registry;
     const auto& first = registry.loadFile(testPlugin("dup_a"));
     EXPECT_EQ(first.name(), "dupname");
-    try {
-        registry.loadFile(testPlugin("dup_b"));
-        FAIL() << "second 'dupname' accepted";
-    } catch (const PluginLoadError& e) {
-        EXPECT_THAT(e.what(), HasSubstr(testPlugin("dup_a")));
-        EXPECT_THAT(e.what(), HasSubstr(testPlugin("dup_b")));
-    }
+    auto e = thrown<PluginLoadError>([&] { registry.loadFile(testPlugin("dup_b")); });
+    ASSERT_TRUE(e) << "second 'dupname' accepted";
+    EXPECT_THAT(e->what(), HasSubstr(testPlugin("dup_a")));
+    EXPECT_THAT(e->what(), HasSubstr(testPlugin("dup_b")));
     // The refusal must not have replaced the first library.
     ASSERT_NE(registry.find("dupname"), nullptr);
     EXPECT_EQ(registry.find("dupname")->version(), "dup_a");
@@ -166,13 +150,10 @@ TEST(PluginRegistry, RefusesAMissingDirectory) {
     TempDir dir;
     const std::string missing = dir.file("no-such-plugins");
     PluginRegistry registry;
-    try {
-        registry.loadDirectory(missing);
-        FAIL() << "a missing directory was accepted";
-    } catch (const PluginLoadError& e) {
-        EXPECT_THAT(e.what(), HasSubstr(missing));
-        EXPECT_THAT(e.what(), HasSubstr("does not exist"));
-    }
+    auto e = thrown<PluginLoadError>([&] { registry.loadDirectory(missing); });
+    ASSERT_TRUE(e) << "a missing directory was accepted";
+    EXPECT_THAT(e->what(), HasSubstr(missing));
+    EXPECT_THAT(e->what(), HasSubstr("does not exist"));
 }
 
 TEST(PluginRegistry, RefusesAPlainFileAsDirectory) {
@@ -203,13 +184,10 @@ TEST(PluginRegistry, OneBrokenLibraryFailsTheWholeDirectoryNamingIt) {
     copyInto(dir, extremePlugin(), "sb_extreme.so");
     const std::string broken = copyInto(dir, testPlugin("missing_hook"), "missing_hook.so");
     PluginRegistry registry;
-    try {
-        registry.loadDirectory(dir.path());
-        FAIL() << "directory with a broken plugin accepted";
-    } catch (const PluginLoadError& e) {
-        EXPECT_EQ(e.file(), broken);
-        EXPECT_THAT(e.what(), HasSubstr("build_send"));
-    }
+    auto e = thrown<PluginLoadError>([&] { registry.loadDirectory(dir.path()); });
+    ASSERT_TRUE(e) << "directory with a broken plugin accepted";
+    EXPECT_EQ(e->file(), broken);
+    EXPECT_THAT(e->what(), HasSubstr("build_send"));
 }
 
 TEST(PluginRegistry, AnEmptyDirectoryLoadsNothing) {

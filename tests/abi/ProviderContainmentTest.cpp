@@ -3,6 +3,7 @@
 // and never an exception of the plugin's own type.
 #include "plugin/PluginLibrary.h"
 #include "plugin/ProviderInstance.h"
+#include "support/TestPlugins.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,11 +14,8 @@
 namespace switchboard::plugin {
 namespace {
 
+using switchboard::testing::testPlugin;
 using ::testing::HasSubstr;
-
-std::string testPlugin(const std::string& name) {
-    return std::string(SWITCHBOARD_TEST_PLUGIN_DIR) + "/" + name + "/" + name + ".so";
-}
 
 constexpr const char* kUnknownException = "unknown exception in plugin";
 

@@ -1,6 +1,7 @@
 #include "config/ConfigError.h"
 #include "config/ConfigLoader.h"
 #include "support/TempDir.h"
+#include "support/ThrownErrors.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +14,10 @@
 namespace switchboard::config {
 namespace {
 
+using testing::startsWith;
 using testing::TempDir;
+using testing::thrown;
+using testing::thrownMessage;
 
 constexpr const char* kAdminKey = "admin-key-0123456789abcdef";
 constexpr const char* kTenantKey = "tenant-key-0123456789abcdef";
@@ -77,19 +81,8 @@ struct Yaml {
 
 /// The ConfigError message of loading `yaml`, or a failure if it loads.
 std::string errorOf(const std::string& yaml, const std::string& baseDir = ".") {
-    try {
-        loadConfigText(yaml, baseDir);
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected a ConfigError for:\n" << yaml;
-    return {};
-}
-
-::testing::AssertionResult startsWith(const std::string& text, const std::string& prefix) {
-    if (text.rfind(prefix, 0) == 0) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure()
-           << "'" << text << "' does not start with '" << prefix << "'";
+    return thrownMessage<ConfigError>([&] { loadConfigText(yaml, baseDir); },
+                                      "a ConfigError for:\n" + yaml);
 }
 
 #define EXPECT_CONFIG_ERROR(yaml, prefix) EXPECT_TRUE(startsWith(errorOf(yaml), prefix))
@@ -171,13 +164,10 @@ TEST(ConfigLoader, ShippedConfigLoadsWithEnvironmentSecrets) {
 TEST(ConfigLoader, ShippedConfigWithoutEnvironmentNamesTheVariable) {
     ScopedEnv admin("SWITCHBOARD_ADMIN_KEY", nullptr);
     const std::string path = std::string(SWITCHBOARD_SOURCE_DIR) + "/config/switchboard.yaml";
-    try {
-        loadConfigFile(path);
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(
-            e.what(), "admin.api_key: environment variable SWITCHBOARD_ADMIN_KEY is not set"));
-    }
+    auto e = thrown<ConfigError>([&] { loadConfigFile(path); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_TRUE(startsWith(e->what(),
+                           "admin.api_key: environment variable SWITCHBOARD_ADMIN_KEY is not set"));
 }
 
 TEST(ConfigLoader, ServerValuesAreRangeChecked) {
@@ -486,69 +476,48 @@ TEST(ConfigLoader, MissingSecretFileNamesKeyAndFile) {
     Yaml y;
     y.admin = "admin:\n  api_key: file:secrets/missing.key\n";
     const std::string configPath = dir.write("switchboard.yaml", y.text());
-    try {
-        loadConfigFile(configPath);
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        std::string message = e.what();
-        EXPECT_TRUE(startsWith(message, "admin.api_key: cannot read secret file"));
-        EXPECT_NE(message.find(dir.file("secrets/missing.key")), std::string::npos) << message;
-    }
+    auto e = thrown<ConfigError>([&] { loadConfigFile(configPath); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    const std::string message = e->what();
+    EXPECT_TRUE(startsWith(message, "admin.api_key: cannot read secret file"));
+    EXPECT_NE(message.find(dir.file("secrets/missing.key")), std::string::npos) << message;
 
     y.admin = "admin:\n  api_key: \"file:\"\n";
     EXPECT_CONFIG_ERROR(y.text(), "admin.api_key: file: reference names no file");
 }
 
 TEST(ConfigLoader, InvalidYamlIsReported) {
-    try {
-        loadConfigText("server: [unclosed\n", ".", "broken.yaml");
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(e.what(), "broken.yaml: invalid YAML"));
-    }
+    auto e = thrown<ConfigError>([] { loadConfigText("server: [unclosed\n", ".", "broken.yaml"); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_TRUE(startsWith(e->what(), "broken.yaml: invalid YAML"));
     TempDir dir;
     const std::string path = dir.write("broken.yaml", "server:\n  port: [1, 2\n");
-    try {
-        loadConfigFile(path);
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(e.what(), path + ": invalid YAML"));
-    }
+    e = thrown<ConfigError>([&] { loadConfigFile(path); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_TRUE(startsWith(e->what(), path + ": invalid YAML"));
 }
 
 TEST(ConfigLoader, EmptyFileIsReported) {
     TempDir dir;
     const std::string empty = dir.write("empty.yaml", "");
-    try {
-        loadConfigFile(empty);
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(e.what(), empty + ": the file is empty"));
-    }
+    auto e = thrown<ConfigError>([&] { loadConfigFile(empty); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_TRUE(startsWith(e->what(), empty + ": the file is empty"));
     const std::string comments = dir.write("comments.yaml", "# nothing here\n\n");
-    try {
-        loadConfigFile(comments);
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(e.what(), comments + ": the file is empty"));
-    }
-    try {
-        loadConfigText("", ".", "inline.yaml");
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(e.what(), "inline.yaml: the file is empty"));
-    }
+    e = thrown<ConfigError>([&] { loadConfigFile(comments); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_TRUE(startsWith(e->what(), comments + ": the file is empty"));
+    e = thrown<ConfigError>([] { loadConfigText("", ".", "inline.yaml"); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_TRUE(startsWith(e->what(), "inline.yaml: the file is empty"));
 }
 
 TEST(ConfigLoader, MissingFileIsReported) {
     TempDir dir;
     const std::string path = dir.file("does-not-exist.yaml");
-    try {
-        loadConfigFile(path);
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), ("cannot read config file " + path).c_str());
-    }
+    auto e = thrown<ConfigError>([&] { loadConfigFile(path); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_STREQ(e->what(), ("cannot read config file " + path).c_str());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "config/ConfigError.h"
 #include "config/PluginSchema.h"
 #include "support/TempDir.h"
+#include "support/ThrownErrors.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -15,6 +16,10 @@
 
 namespace switchboard::config {
 namespace {
+
+using testing::startsWith;
+using testing::thrown;
+using testing::thrownMessage;
 
 // A hand-written schema exercising every supported type, with and without defaults.
 const char* const kSchema = R"({
@@ -44,19 +49,9 @@ Poco::JSON::Object::Ptr validate(const std::string& yaml,
 }
 
 std::string errorOf(const std::string& yaml, const std::string& schema = kSchema) {
-    try {
-        validateInstanceConfig(schema, YAML::Load(yaml), kPath, ".");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected a ConfigError for:\n" << yaml;
-    return {};
-}
-
-::testing::AssertionResult startsWith(const std::string& text, const std::string& prefix) {
-    if (text.rfind(prefix, 0) == 0) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure()
-           << "'" << text << "' does not start with '" << prefix << "'";
+    return thrownMessage<ConfigError>(
+        [&] { validateInstanceConfig(schema, YAML::Load(yaml), kPath, "."); },
+        "a ConfigError for:\n" + yaml);
 }
 
 bool contains(const std::vector<std::string>& values, const std::string& value) {
@@ -101,12 +96,9 @@ TEST(PluginSchema, RequiredKeyMissing) {
     EXPECT_TRUE(startsWith(errorOf("api_key: ~\n"),
                            "providers[0].config.api_key: required key is missing"));
     // No config block at all.
-    try {
-        validateInstanceConfig(kSchema, YAML::Node(), kPath, ".");
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_TRUE(startsWith(e.what(), "providers[0].config.api_key: required key is missing"));
-    }
+    auto e = thrown<ConfigError>([] { validateInstanceConfig(kSchema, YAML::Node(), kPath, "."); });
+    ASSERT_TRUE(e) << "expected a ConfigError";
+    EXPECT_TRUE(startsWith(e->what(), "providers[0].config.api_key: required key is missing"));
 }
 
 TEST(PluginSchema, NullConfigIsEmptyWhenNothingIsRequired) {

@@ -1,50 +1,14 @@
 // Claims a minor one newer than the host's: it may rely on hooks this host never calls.
-// Written against the plain C structs rather than the SDK, which can only produce a
-// correct descriptor.
-#include "switchboard/plugin_abi.h"
-
-#include <cstddef>
+#include "HandMadePlugin.h"
 
 namespace {
 
-sb_status create(sb_str, sb_instance** instance, sb_output*) {
-    *instance = nullptr;
-    return SB_OK;
-}
-void destroy(sb_instance*) {}
-sb_status notMine(sb_instance*, const sb_http_request*, sb_output*) { return SB_NOT_MINE; }
-sb_status ok(sb_instance*, const sb_http_request*, sb_output*) { return SB_OK; }
-sb_status buildSend(sb_instance*, sb_str, sb_output*) { return SB_BAD_INPUT; }
-sb_status parseSendResponse(sb_instance*, const sb_http_response*, sb_output*) { return SB_ERROR; }
-sb_status webhookResponse(sb_instance*, sb_str, sb_output*) { return SB_ERROR; }
-
-const sb_plugin_hooks kHooks = {
-    .struct_size = sizeof(sb_plugin_hooks),
-    .create_instance = &create,
-    .destroy_instance = &destroy,
-    .detect = &notMine,
-    .verify = &ok,
-    .parse = &ok,
-    .build_send = &buildSend,
-    .parse_send_response = &parseSendResponse,
-    .webhook_response = &webhookResponse,
-};
-
-const sb_plugin_descriptor kDescriptor = {
-    .struct_size = sizeof(sb_plugin_descriptor),
-    .abi_version = (SB_ABI_VERSION_MAJOR << 16) | (SB_ABI_VERSION_MINOR + 1u),
-    .name = "newer_abi_minor",
-    .plugin_version = "0.0.1",
-    .build_signature = "hand-made test plugin",
-    .capabilities = SB_CAP_MESSAGING,
-    .config_schema_json = R"({"properties":{}})",
-    .default_status_table_json = "{}",
-    .hooks = &kHooks,
-};
+constexpr sb_plugin_descriptor kDescriptor = [] {
+    sb_plugin_descriptor d = validDescriptor("newer_abi_minor");
+    d.abi_version = (SB_ABI_VERSION_MAJOR << 16) | (SB_ABI_VERSION_MINOR + 1u);
+    return d;
+}();
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const sb_plugin_descriptor* sb_plugin_entry(
-    uint32_t, const sb_host_api*) {
-    return &kDescriptor;
-}
+SB_HAND_MADE_PLUGIN_ENTRY(&kDescriptor)
