@@ -76,7 +76,8 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         root->set("warning",
                   reply.warning.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(reply.warning));
         const plugin::Provider* provider = ctx.providers.find(reply.providerInstance);
-        auto built = provider->instance->buildSend(messaging::outboundMessageJson(reply));
+        auto built = provider->instance->buildSend(
+            messaging::outboundMessageJson(reply, provider->statusCallbackUrl));
         if (!built.ok()) {
             root->set("ready", false);
             root->set("reason", util::SecretMasker::instance().mask(built.output));

@@ -127,7 +127,7 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         return;
     }
 
-    auto built = provider->instance->buildSend(outboundMessageJson(m));
+    auto built = provider->instance->buildSend(outboundMessageJson(m, provider->statusCallbackUrl));
     OutgoingRequest request;
     try {
         if (!built.ok()) throw std::runtime_error(built.output);

@@ -7,7 +7,7 @@
 
 namespace switchboard::messaging {
 
-std::string outboundMessageJson(const store::Message& m) {
+std::string outboundMessageJson(const store::Message& m, const std::string& statusCallbackUrl) {
     Poco::JSON::Object o;
     o.set("message_id", std::to_string(m.id));
     o.set("to", m.toNumber);
@@ -19,7 +19,8 @@ std::string outboundMessageJson(const store::Message& m) {
     } else {
         o.set("reply_context", Poco::Dynamic::Var());
     }
-    o.set("status_callback_url", Poco::Dynamic::Var());
+    o.set("status_callback_url",
+          statusCallbackUrl.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(statusCallbackUrl));
     return util::toJson(o);
 }
 

@@ -8,8 +8,10 @@
 namespace switchboard::messaging {
 
 /// The build_send input document (schema version 1, plugin_abi.h) for a stored outbound
-/// message: reply context only for replies that have one.
-std::string outboundMessageJson(const store::Message& message);
+/// message: reply context only for replies that have one; `statusCallbackUrl` (may be
+/// empty → null) is where the provider should report delivery status.
+std::string outboundMessageJson(const store::Message& message,
+                                const std::string& statusCallbackUrl);
 
 /// The plugin's build_send output as a request. Throws Poco::Exception / std::exception when
 /// it is not the documented {"method","url","headers","body"} object.

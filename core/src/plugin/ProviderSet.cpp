@@ -3,9 +3,26 @@
 #include "config/ConfigError.h"
 #include "config/PluginSchema.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace switchboard::plugin {
+namespace {
+
+std::string statusCallbackUrlFor(const config::AppConfig& config, const std::string& providerId) {
+    if (config.server.publicBaseUrl.empty()) return {};
+    const config::RouteConfig* best = nullptr;
+    for (const auto& route : config.routes) {
+        bool serves = std::find(route.providers.begin(), route.providers.end(), providerId) !=
+                      route.providers.end();
+        if (!serves) continue;
+        if (best == nullptr || (route.providers.size() == 1 && best->providers.size() > 1))
+            best = &route;
+    }
+    return best ? config.server.publicBaseUrl + best->path : std::string();
+}
+
+}  // namespace
 
 ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& registry) {
     std::string baseDir = config.sourceFile.empty()
@@ -35,7 +52,7 @@ ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& regist
                                       "plugin " + library->path() + ": " + e.what());
         }
         Provider provider{pc, std::make_unique<ProviderInstance>(*library, pc.id, pc.configJson),
-                          statuses};
+                          statuses, statusCallbackUrlFor(config, pc.id)};
         providers_.emplace(pc.id, std::move(provider));
     }
 }

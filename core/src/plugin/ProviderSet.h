@@ -16,6 +16,11 @@ struct Provider {
     config::ProviderConfig config;  ///< id, plugin, transport (http | dry-run), status map
     std::unique_ptr<ProviderInstance> instance;
     messaging::StatusTable statuses;  ///< plugin defaults + YAML status_map
+    /// Where the provider should post status callbacks for messages it sends: the public
+    /// base URL + the path of the route serving this instance (one serving only it
+    /// preferred). Empty without server.public_base_url or a route — a provider cannot reach
+    /// a URL we had to guess.
+    std::string statusCallbackUrl;
 
     bool dryRun() const { return config.transport == "dry-run"; }
 };
