@@ -127,9 +127,9 @@ class ExtremePlugin : public sdk::ProviderPlugin {
     /// common SMS APIs, and unknown 2xx shapes are treated as accepted.
     sdk::SendResult parseSendResponse(const sdk::HttpResponse& response) const override;
 
-    /// 200 application/json {"success":true} for every result, so a sender probing the
-    /// webhook learns nothing from the answer. Source: seed 000 says nothing; chosen here.
-    sdk::WebhookReply webhookResponse(sdk::WebhookResult result) const override;
+    // webhookResponse() is the SDK default, 200 application/json {"success":true} for every
+    // result, so a sender probing the webhook learns nothing from the answer. Source: seed
+    // 000 says nothing; chosen here.
 
   private:
     std::string sendUrl_;

@@ -123,9 +123,9 @@ class SmsRetailPlugin : public sdk::ProviderPlugin {
     /// Source: none — sms-retail's API is not public.
     sdk::SendResult parseSendResponse(const sdk::HttpResponse& response) const override;
 
-    /// 200 application/json {"success":true} for every result. Source: seed 001 ("Always
-    /// return 200 { success: true }"), SPEC item 5 (the sender learns nothing).
-    sdk::WebhookReply webhookResponse(sdk::WebhookResult result) const override;
+    // webhookResponse() is the SDK default, 200 application/json {"success":true} for every
+    // result. Source: seed 001 ("Always return 200 { success: true }"), SPEC item 5 (the
+    // sender learns nothing).
 
   private:
     std::optional<std::string> webhookSecret_;

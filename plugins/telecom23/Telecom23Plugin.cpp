@@ -1,15 +1,19 @@
 #include "Telecom23Plugin.h"
 
+#include "switchboard/sdk/ConfigChecks.h"
+#include "switchboard/sdk/ConfigSchema.h"
 #include "switchboard/sdk/Crypto.h"
+#include "switchboard/sdk/JsonAccess.h"
 #include "switchboard/sdk/Plugin.h"
+#include "switchboard/sdk/ProviderText.h"
+#include "switchboard/sdk/SendRequests.h"
+#include "switchboard/sdk/SendResponses.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 
 #include <charconv>
 #include <limits>
@@ -29,7 +33,6 @@ constexpr const char* kSignatureHeader = "X-Webhook-Signature";
 constexpr const char* kTimestampHeader = "X-Webhook-Timestamp";
 constexpr std::string_view kSignaturePrefix = "sha256=";
 constexpr std::size_t kHexSha256Length = 64;
-constexpr std::size_t kMaxErrorBytes = 200;
 
 // Raw statuses → canonical. Reasons per entry are in README.md ("Delivery statuses").
 constexpr const char* kDefaultStatusTable =
@@ -49,70 +52,17 @@ constexpr const char* kDefaultStatusTable =
     // host matches case-insensitively, so "sent"/"pending" need no lower-case entries.
     R"("failed":"FAILED"})";
 
-Object::Ptr parseObjectOrNull(const std::string& text) {
-    try {
-        // A fresh parser per call: Poco's parser keeps state and instances are shared.
-        Poco::JSON::Parser parser;
-        Poco::Dynamic::Var root = parser.parse(text);
-        if (root.type() != typeid(Object::Ptr)) return nullptr;
-        return root.extract<Object::Ptr>();
-    } catch (const Poco::Exception&) {
-        return nullptr;
-    } catch (const std::exception&) {
-        return nullptr;
-    }
-}
-
-Object::Ptr parseObjectOrThrow(const std::string& text) {
-    try {
-        Poco::JSON::Parser parser;
-        Poco::Dynamic::Var root = parser.parse(text);
-        if (root.type() != typeid(Object::Ptr)) throw BadInput("webhook body is not a JSON object");
-        return root.extract<Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw BadInput("webhook body is not valid JSON: " + e.message());
-    }
-}
-
-bool isStringField(const Object& object, const std::string& key) {
-    return object.has(key) && object.get(key).isString();
-}
-
 // Integers are accepted for codes because carriers' numeric codes often lose their quotes
 // on the way; anything else (object, array, boolean, float) carries no usable code.
-std::optional<std::string> scalarText(const Poco::Dynamic::Var& value) {
-    try {
-        if (value.isEmpty()) return std::nullopt;
-        if (value.isString()) return value.extract<std::string>();
-        if (value.isBoolean()) return std::nullopt;  // Poco counts bool as an integer
-        if (value.isInteger()) {
-            return value.isSigned() ? std::to_string(value.convert<Poco::Int64>())
-                                    : std::to_string(value.convert<Poco::UInt64>());
-        }
-    } catch (const Poco::Exception&) {
-    }
-    return std::nullopt;
-}
-
 std::optional<std::string> optionalText(const Object& object, const std::string& key) {
-    if (!object.has(key) || object.isNull(key)) return std::nullopt;
-    auto text = scalarText(object.get(key));
-    if (text && text->empty()) return std::nullopt;
-    return text;
+    return sdk::optionalText(object, key, sdk::Numbers::IntegersOnly);
 }
 
 std::optional<std::string> optionalString(const Object& object, const std::string& key) {
-    if (!isStringField(object, key)) return std::nullopt;
+    if (!sdk::isStringMember(object, key)) return std::nullopt;
     std::string text = object.getValue<std::string>(key);
     if (text.empty()) return std::nullopt;
     return text;
-}
-
-Object::Ptr optionalObject(const Object& object, const std::string& key) {
-    if (!object.has(key) || object.isNull(key)) return nullptr;
-    Poco::Dynamic::Var value = object.get(key);
-    if (value.type() != typeid(Object::Ptr)) return nullptr;
-    return value.extract<Object::Ptr>();
 }
 
 // First element of an array field when it is an object, else null.
@@ -127,91 +77,16 @@ Object::Ptr firstObjectIn(const Object& object, const std::string& key) {
     return first.extract<Object::Ptr>();
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
-std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char lead = byte(i);
-    std::size_t length = 0;
-    unsigned int codepoint = 0;
-    if (lead < 0x80) return 1;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        codepoint = lead & 0x1Fu;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        codepoint = lead & 0x0Fu;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        codepoint = lead & 0x07u;
-    } else {
-        return 0;
-    }
-    if (i + length > s.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
-        codepoint = (codepoint << 6) | (byte(i + k) & 0x3Fu);
-    }
-    // Overlong forms, UTF-16 surrogates and values beyond U+10FFFF are not valid UTF-8.
-    static constexpr unsigned int kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (codepoint < kMinForLength[length]) return 0;
-    if (codepoint >= 0xD800 && codepoint <= 0xDFFF) return 0;
-    if (codepoint > 0x10FFFF) return 0;
-    return length;
-}
-
-// Provider text goes into logs and JSON documents: keep it one line, valid UTF-8 (an edge
-// proxy's HTML page may be Latin-1) and short, cutting only between characters.
-std::string excerpt(std::string_view text) {
-    std::string out;
-    std::size_t i = 0;
-    bool lastWasSpace = false;
-    while (i < text.size()) {
-        std::size_t length = utf8SequenceLength(text, i);
-        std::string_view piece = length ? text.substr(i, length) : std::string_view("?");
-        i += length ? length : 1;
-        if (piece.size() == 1 && static_cast<unsigned char>(piece[0]) < 0x20) piece = " ";
-        if (piece == " ") {
-            if (lastWasSpace || out.empty()) continue;
-            lastWasSpace = true;
-        } else {
-            lastWasSpace = false;
-        }
-        if (out.size() + piece.size() > kMaxErrorBytes) break;
-        out.append(piece);
-    }
-    while (!out.empty() && out.back() == ' ') out.pop_back();
-    return out;
-}
-
 std::string errorText(const Object::Ptr& json, const std::string& body) {
     if (json) {
         for (const char* key : {"description", "message", "error"}) {
-            if (auto text = optionalString(*json, key)) return excerpt(*text);
+            if (auto text = optionalString(*json, key)) return sdk::excerpt(*text);
         }
-        if (auto error = optionalObject(*json, "error")) {
-            if (auto text = optionalString(*error, "message")) return excerpt(*text);
+        if (auto error = sdk::optionalObject(*json, "error")) {
+            if (auto text = optionalString(*error, "message")) return sdk::excerpt(*text);
         }
     }
-    return excerpt(body);
-}
-
-bool statusIsFalse(const Object& json) {
-    if (!json.has("status") || json.isNull("status")) return false;
-    Poco::Dynamic::Var status = json.get("status");
-    if (status.isBoolean()) return !status.extract<bool>();
-    if (status.isString()) return Poco::icompare(status.extract<std::string>(), "false") == 0;
-    return false;
-}
-
-std::optional<int> retryAfterSeconds(const sdk::HttpResponse& response) {
-    auto header = response.header("Retry-After");
-    if (!header) return std::nullopt;
-    std::string value = Poco::trim(*header);
-    int seconds = 0;
-    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (error != std::errc() || end != value.data() + value.size() || seconds < 0)
-        return std::nullopt;
-    return seconds;
+    return sdk::excerpt(body);
 }
 
 bool isAllZeros(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
@@ -237,113 +112,65 @@ std::optional<std::int64_t> parseUnixSeconds(std::string_view text) {
     return value;
 }
 
-bool hasControlCharacter(const std::string& s) {
-    for (char c : s) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
-    }
-    return false;
-}
-
-// An unset environment variable resolves to "", which must not silently disable a check.
-std::optional<std::string> optionalSecret(const sdk::InstanceConfig& config,
-                                          const std::string& key) {
-    if (!config.has(key)) return std::nullopt;
-    std::string value = config.getString(key);
-    if (value.empty()) throw BadInput(key + " is empty; remove the key to disable the check");
-    return value;
-}
-
-Object::Ptr property(const std::string& type, const std::string& description) {
-    Object::Ptr p = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    p->set("type", type);
-    p->set("description", description);
-    return p;
-}
-
 }  // namespace
 
 sdk::PluginInfo Telecom23Plugin::info() {
-    Object::Ptr properties = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    sdk::ConfigSchema schema;
 
-    auto apiKey = property("string", "23 Telecom API key, sent only as the X-API-Key header.");
+    auto apiKey =
+        schema.add("api_key", "string", "23 Telecom API key, sent only as the X-API-Key header.");
     apiKey->set("required", true);
     apiKey->set("secret", true);
-    properties->set("api_key", apiKey);
 
-    auto baseUrl = property("string", "23 Telecom API base URL (scheme and host, no path).");
-    baseUrl->set("default", kDefaultBaseUrl);
-    properties->set("base_url", baseUrl);
+    schema.add("base_url", "string", "23 Telecom API base URL (scheme and host, no path).")
+        ->set("default", kDefaultBaseUrl);
 
-    auto sendPath = property("string", "Path of the send endpoint, appended to base_url.");
-    sendPath->set("default", kDefaultSendPath);
-    properties->set("send_path", sendPath);
+    schema.add("send_path", "string", "Path of the send endpoint, appended to base_url.")
+        ->set("default", kDefaultSendPath);
 
-    auto senderId = property("string",
-                             "Default sender_id (alphanumeric, 3-11 characters, or a phone "
-                             "number) for messages without a 'from'.");
+    auto senderId = schema.add("sender_id", "string",
+                               "Default sender_id (alphanumeric, 3-11 characters, or a phone "
+                               "number) for messages without a 'from'.");
     senderId->set("required", false);
-    properties->set("sender_id", senderId);
 
-    auto token = property("string",
-                          "When set, delivery webhooks must carry ?token=<this value>. "
-                          "Put it in the delivery_url configured at 23 Telecom.");
+    auto token = schema.add("webhook_token", "string",
+                            "When set, delivery webhooks must carry ?token=<this value>. "
+                            "Put it in the delivery_url configured at 23 Telecom.");
     token->set("required", false);
     token->set("secret", true);
-    properties->set("webhook_token", token);
 
-    auto secret = property("string",
-                           "23 Telecom webhook signing secret; when set, X-Webhook-Timestamp "
-                           "and X-Webhook-Signature are required and checked.");
+    auto secret = schema.add("webhook_secret", "string",
+                             "23 Telecom webhook signing secret; when set, X-Webhook-Timestamp "
+                             "and X-Webhook-Signature are required and checked.");
     secret->set("required", false);
     secret->set("secret", true);
-    properties->set("webhook_secret", secret);
 
-    auto tolerance = property("integer",
-                              "Largest accepted distance, in seconds, between "
-                              "X-Webhook-Timestamp and the time the request was received.");
+    auto tolerance = schema.add("signature_tolerance_s", "integer",
+                                "Largest accepted distance, in seconds, between "
+                                "X-Webhook-Timestamp and the time the request was received.");
     tolerance->set("default", kDefaultToleranceS);
-    properties->set("signature_tolerance_s", tolerance);
-
-    Object schema;
-    schema.set("properties", properties);
 
     sdk::PluginInfo info;
     info.name = "telecom23";
     info.version = "1.0.0";
-    info.configSchemaJson = sdk::toJson(schema);
+    info.configSchemaJson = schema.json();
     info.defaultStatusTableJson = kDefaultStatusTable;
     return info;
 }
 
 Telecom23Plugin::Telecom23Plugin(const sdk::InstanceConfig& config) {
-    apiKey_ = Poco::trim(config.getString("api_key"));
-    if (apiKey_.empty()) throw BadInput("api_key is required");
-    // It goes into a header line verbatim; a newline there would inject headers.
-    if (hasControlCharacter(apiKey_)) throw BadInput("api_key contains control characters");
-
-    std::string baseUrl = Poco::trim(config.getString("base_url", kDefaultBaseUrl));
-    try {
-        Poco::URI uri(baseUrl);
-        if ((uri.getScheme() != "https" && uri.getScheme() != "http") || uri.getHost().empty())
-            throw BadInput("base_url must be an absolute http(s) URL: '" + baseUrl + "'");
-    } catch (const Poco::SyntaxException&) {
-        throw BadInput("base_url is not a valid URL: '" + baseUrl + "'");
-    }
-    while (!baseUrl.empty() && baseUrl.back() == '/') baseUrl.pop_back();
-    std::string sendPath = Poco::trim(config.getString("send_path", kDefaultSendPath));
-    if (hasControlCharacter(sendPath) || sendPath.find(' ') != std::string::npos)
-        throw BadInput("send_path must not contain spaces or control characters");
-    if (!sendPath.empty() && sendPath.front() != '/') sendPath.insert(sendPath.begin(), '/');
-    sendUrl_ = baseUrl + sendPath;
+    apiKey_ = sdk::requiredSetting(config, "api_key");
+    sdk::rejectControlCharacters("api_key", apiKey_);
+    sendUrl_ = sdk::endpointUrl(config, "base_url", kDefaultBaseUrl, "send_path", kDefaultSendPath);
 
     if (config.has("sender_id")) {
         std::string sender = Poco::trim(config.getString("sender_id"));
-        if (hasControlCharacter(sender)) throw BadInput("sender_id contains control characters");
+        sdk::rejectControlCharacters("sender_id", sender);
         if (!sender.empty()) senderId_ = std::move(sender);
     }
 
-    webhookToken_ = optionalSecret(config, "webhook_token");
-    webhookSecret_ = optionalSecret(config, "webhook_secret");
+    webhookToken_ = sdk::optionalNonEmpty(config, "webhook_token", "disable the check");
+    webhookSecret_ = sdk::optionalNonEmpty(config, "webhook_secret", "disable the check");
 
     long long tolerance = config.getInt("signature_tolerance_s", kDefaultToleranceS);
     if (tolerance < 1 || tolerance > kMaxToleranceS)
@@ -353,9 +180,9 @@ Telecom23Plugin::Telecom23Plugin(const sdk::InstanceConfig& config) {
 }
 
 bool Telecom23Plugin::detect(const sdk::HttpRequest& request) const {
-    Object::Ptr body = parseObjectOrNull(request.body);
+    Object::Ptr body = sdk::parseObjectOrNull(request.body);
     if (!body) return false;
-    return isStringField(*body, "message_id") || isStringField(*body, "messageId");
+    return sdk::isStringMember(*body, "message_id") || sdk::isStringMember(*body, "messageId");
 }
 
 sdk::VerifyResult Telecom23Plugin::verify(const sdk::HttpRequest& request) const {
@@ -410,8 +237,7 @@ sdk::VerifyResult Telecom23Plugin::verifySignature(const sdk::HttpRequest& reque
 }
 
 std::vector<sdk::WebhookEvent> Telecom23Plugin::parse(const sdk::HttpRequest& request) const {
-    sdk::requireJsonContentType(request);
-    Object::Ptr body = parseObjectOrThrow(request.body);
+    Object::Ptr body = sdk::parseWebhookObject(request);
 
     std::optional<std::string> ref;
     for (const char* key : {"message_id", "messageId"}) {
@@ -450,7 +276,7 @@ std::vector<sdk::WebhookEvent> Telecom23Plugin::parse(const sdk::HttpRequest& re
     }
     for (const char* key : {"error_message", "errorMessage", "description"}) {
         if (auto text = optionalString(*body, key)) {
-            receipt.errorMessage = excerpt(*text);
+            receipt.errorMessage = sdk::excerpt(*text);
             break;
         }
     }
@@ -475,24 +301,16 @@ sdk::ProviderRequest Telecom23Plugin::buildSend(const sdk::OutboundMessage& mess
     body.set("to", to);
     body.set("message", message.text);
     body.set("sender_id", sender);
-
-    sdk::ProviderRequest request;
-    request.method = "POST";
-    request.url = sendUrl_;
-    request.headers = {{"X-API-Key", apiKey_},
-                       {"Content-Type", "application/json"},
-                       {"Accept", "application/json"}};
-    request.body = sdk::toJson(body);
-    return request;
+    return sdk::jsonPostRequest(sendUrl_, "X-API-Key", apiKey_, body);
 }
 
 sdk::SendResult Telecom23Plugin::parseSendResponse(const sdk::HttpResponse& response) const {
     const int status = response.status;
-    Object::Ptr json = parseObjectOrNull(response.body);
+    Object::Ptr json = sdk::parseObjectOrNull(response.body);
     sdk::SendResult result;
 
-    if (status >= 200 && status < 300) {
-        if (json && statusIsFalse(*json)) {
+    if (sdk::isSuccessStatus(status)) {
+        if (json && sdk::isFalseFlag(*json, "status")) {
             result.outcome = sdk::SendOutcome::Rejected;
             result.errorCode = optionalText(*json, "error_code").value_or("provider_rejected");
             result.errorMessage = errorText(json, response.body);
@@ -525,30 +343,18 @@ sdk::SendResult Telecom23Plugin::parseSendResponse(const sdk::HttpResponse& resp
             // Accepted all the same: a retry could send the SMS twice, while a lost id only
             // costs the delivery receipts.
             result.errorCode = "missing_message_id";
-            result.errorMessage = excerpt("2xx answer without a message_id: " + response.body);
+            result.errorMessage = sdk::excerpt("2xx answer without a message_id: " + response.body);
         }
         return result;
     }
 
-    result.errorCode = (json ? optionalText(*json, "error_code") : std::nullopt)
-                           .value_or("http_" + std::to_string(status));
-    result.errorMessage = errorText(json, response.body);
-    if (status == 429) {
-        result.outcome = sdk::SendOutcome::Throttled;
-        result.retryAfterSeconds = retryAfterSeconds(response);
-    } else if (status == 408 || (status >= 500 && status <= 599)) {
-        result.outcome = sdk::SendOutcome::Retry;
-        result.retryAfterSeconds = retryAfterSeconds(response);
-    } else {
-        // 4xx (402 balance, 401/403 credentials, validation), and 1xx/3xx the host does
-        // not follow: the same request cannot succeed without someone changing something.
-        result.outcome = sdk::SendOutcome::Rejected;
-    }
-    return result;
-}
-
-sdk::WebhookReply Telecom23Plugin::webhookResponse(sdk::WebhookResult /*result*/) const {
-    return sdk::WebhookReply{200, "application/json", R"({"success":true})"};
+    // 500 DB_ERROR is documented as safe to retry [overview], and 402 balance, 401/403
+    // credentials and validation errors need someone to change something: both as the
+    // generic HTTP classification has it.
+    return sdk::classifyHttpFailure(response,
+                                    (json ? optionalText(*json, "error_code") : std::nullopt)
+                                        .value_or(sdk::httpErrorCode(status)),
+                                    errorText(json, response.body));
 }
 
 }  // namespace switchboard::plugins::telecom23

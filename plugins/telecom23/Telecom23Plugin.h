@@ -135,9 +135,9 @@ class Telecom23Plugin : public sdk::ProviderPlugin {
     /// line of valid UTF-8, at most 200 bytes.
     sdk::SendResult parseSendResponse(const sdk::HttpResponse& response) const override;
 
-    /// 200 application/json {"success":true} for every result: [dlr] retries anything but
-    /// 2xx, and SPEC item 5 requires the sender to learn nothing from the answer.
-    sdk::WebhookReply webhookResponse(sdk::WebhookResult result) const override;
+    // webhookResponse() is the SDK default, 200 application/json {"success":true} for every
+    // result: [dlr] retries anything but 2xx, and SPEC item 5 requires the sender to learn
+    // nothing from the answer.
 
   private:
     sdk::VerifyResult verifySignature(const sdk::HttpRequest& request) const;
