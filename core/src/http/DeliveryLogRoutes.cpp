@@ -7,7 +7,6 @@
 #include "util/IsoTime.h"
 #include "util/JsonText.h"
 
-#include <charconv>
 #include <cmath>
 
 namespace switchboard::http {
@@ -84,10 +83,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
     router.add("GET", "/api/sms-delivery-log", [&ctx, &auth](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
         store::DeliveryLogFilter filter = filterOf(ex);
-        store::PageRequest page;
-        page.page = static_cast<int>(ex.queryInt("page", 1, 1, 1'000'000));
-        page.limit =
-            static_cast<int>(std::min<long long>(ex.queryInt("limit", 50, 1, 1'000'000), 100));
+        store::PageRequest page = ex.page();
         std::int64_t total = 0;
         auto events = store::DeliveryEventRepository(ctx.db).list(tenant.id, filter, page, total);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -112,11 +108,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
 
     router.addWithId("GET", "/api/sms-delivery-log", [&ctx, &auth](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
-        const std::string idText = ex.path().substr(ex.path().rfind('/') + 1);
-        std::int64_t id = 0;
-        auto [end, ec] = std::from_chars(idText.data(), idText.data() + idText.size(), id);
-        if (ec != std::errc() || end != idText.data() + idText.size() || id <= 0)
-            throw ApiError(404, "not_found", "no such message");
+        const std::int64_t id = ex.trailingId("no such message");
         auto message = store::MessageRepository(ctx.db).get(tenant.id, id);
         if (!message || message->direction != "outbound")
             throw ApiError(404, "not_found", "no such message");

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace switchboard::http {
@@ -84,6 +85,22 @@ long long Exchange::queryInt(const std::string& name, long long fallback, long l
                        "'" + name + "' must be an integer from " + std::to_string(min) + " to " +
                            std::to_string(max));
     return value;
+}
+
+store::PageRequest Exchange::page() const {
+    store::PageRequest page;
+    page.page = static_cast<int>(queryInt("page", 1, 1, 1'000'000));
+    page.limit = static_cast<int>(std::min<long long>(queryInt("limit", 50, 1, 1'000'000), 100));
+    return page;
+}
+
+std::int64_t Exchange::trailingId(const std::string& what) const {
+    const std::string text = path_.substr(path_.rfind('/') + 1);
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+        throw ApiError(404, "not_found", what);
+    return id;
 }
 
 std::optional<std::string> Exchange::bearerToken() const {

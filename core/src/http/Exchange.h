@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/ApiError.h"
+#include "store/Records.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -41,6 +42,14 @@ class Exchange {
     /// Integer query parameter within [min, max]; ApiError 400 invalid_parameter naming it.
     long long queryInt(const std::string& name, long long fallback, long long min,
                        long long max) const;
+
+    /// `page` (≥ 1, default 1) and `limit` (default 50; above 100 is clamped to 100, so a
+    /// client asking for "all" gets the most) query parameters; 400 invalid_parameter.
+    store::PageRequest page() const;
+
+    /// The positive integer id that ends the path (".../messages/42"); ApiError 404
+    /// not_found with `what` otherwise — a malformed id names nothing that exists.
+    std::int64_t trailingId(const std::string& what) const;
 
     /// The value of "Authorization: Bearer <token>", or nullopt.
     std::optional<std::string> bearerToken() const;

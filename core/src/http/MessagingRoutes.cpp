@@ -5,23 +5,9 @@
 #include "store/ContactRepository.h"
 #include "store/MessageRepository.h"
 
-#include <charconv>
 #include <memory>
 
 namespace switchboard::http {
-namespace {
-
-store::PageRequest pageOf(const Exchange& exchange) {
-    store::PageRequest page;
-    page.page = static_cast<int>(exchange.queryInt("page", 1, 1, 1'000'000));
-    // Above the maximum is clamped rather than refused: clients asking for "all" get the most.
-    page.limit =
-        static_cast<int>(std::min<long long>(exchange.queryInt("limit", 50, 1, 1'000'000), 100));
-    return page;
-}
-
-}  // namespace
-
 void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
     auto idempotent = std::make_shared<IdempotentResponder>(ctx.db, ctx.clock);
 
@@ -103,7 +89,7 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
         if (!direction.empty() && direction != "inbound" && direction != "outbound")
             throw ApiError(400, "invalid_parameter",
                            "'direction' must be inbound (inbox) or outbound (outbox)");
-        store::PageRequest page = pageOf(ex);
+        store::PageRequest page = ex.page();
         std::int64_t total = 0;
         auto messages = store::MessageRepository(ctx.db).list(tenant.id, direction, page, total);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -113,11 +99,7 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
 
     router.addWithId("GET", "/api/messages", [&ctx, &auth](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
-        const std::string idText = ex.path().substr(ex.path().rfind('/') + 1);
-        std::int64_t id = 0;
-        auto [end, ec] = std::from_chars(idText.data(), idText.data() + idText.size(), id);
-        if (ec != std::errc() || end != idText.data() + idText.size() || id <= 0)
-            throw ApiError(404, "not_found", "no such message");
+        const std::int64_t id = ex.trailingId("no such message");
         auto message = store::MessageRepository(ctx.db).get(tenant.id, id);
         if (!message) throw ApiError(404, "not_found", "no such message");
         ex.sendJson(200, messageJson(*message));
@@ -125,7 +107,7 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
 
     router.add("GET", "/api/contacts", [&ctx, &auth](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
-        store::PageRequest page = pageOf(ex);
+        store::PageRequest page = ex.page();
         std::int64_t total = 0;
         auto contacts = store::ContactRepository(ctx.db).list(tenant.id, page, total);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
