@@ -48,9 +48,16 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
         log.information("plugin %s %s loaded from %s", name, library->version(), library->path());
     }
 
-    db_ = store::Database::openSqlite(config_.storage.sqlitePath, config_.storage.poolSize);
+    if (config_.storage.driver == "postgresql") {
+        db_ = store::Database::openPostgres(config_.storage.postgresConnection,
+                                            config_.storage.poolSize);
+    } else {
+        db_ = store::Database::openSqlite(config_.storage.sqlitePath, config_.storage.poolSize);
+    }
     int applied = db_->migrate();
-    log.information("store: sqlite %s (%d migrations applied)", config_.storage.sqlitePath,
+    log.information("store: %s (%d migrations applied)",
+                    config_.storage.driver == "postgresql" ? std::string("postgresql")
+                                                           : config_.storage.sqlitePath,
                     applied);
     bootstrapTenants();
 

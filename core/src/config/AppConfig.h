@@ -26,7 +26,10 @@ struct ServerConfig {
 
 /// `storage:` — the store backend.
 struct StorageConfig {
-    std::string driver = "sqlite";                  ///< "sqlite" (embedded default)
+    std::string driver = "sqlite";  ///< "sqlite" (embedded default) | "postgresql" (production)
+    /// libpq connection string built from storage.postgresql {host, port, database, user,
+    /// password}; used when driver is postgresql.
+    std::string postgresConnection;
     std::string sqlitePath = "var/switchboard.db";  ///< relative to the working directory
     int poolSize = 32;  ///< pooled sessions; keep >= server.threads + dispatch.workers
 };

@@ -36,14 +36,35 @@ void readServer(YamlReader r, ServerConfig& s) {
     r.finish();
 }
 
-void readStorage(YamlReader r, StorageConfig& s) {
+void readStorage(YamlReader r, StorageConfig& s, std::vector<std::string>& secrets) {
     s.driver = r.string("driver", s.driver);
-    if (s.driver != "sqlite")
+    if (s.driver != "sqlite" && s.driver != "postgresql")
         throw ConfigError(r.childPath("driver"),
-                          "unsupported driver '" + s.driver + "' (supported: sqlite)");
+                          "unsupported driver '" + s.driver + "' (supported: sqlite, postgresql)");
     YamlReader sqlite(r.child("sqlite"), r.childPath("sqlite"), r.baseDir());
     s.sqlitePath = sqlite.string("path", s.sqlitePath);
     sqlite.finish();
+    YamlReader pg(r.child("postgresql"), r.childPath("postgresql"), r.baseDir());
+    const std::string host = pg.string("host", "127.0.0.1");
+    const long long port = pg.integer("port", 5432, 1, 65535);
+    const std::string database = pg.string("database", "switchboard");
+    const std::string user = pg.string("user", "switchboard");
+    const std::string password = pg.string("password", "");
+    // Poco 1.11 splits the connection string on single spaces (TOOLCHAIN.md), so a value
+    // with whitespace cannot be passed through it.
+    for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"host", host},
+                                     {"database", database},
+                                     {"user", user},
+                                     {"password", password}}) {
+        if (value.find_first_of(" \t\r\n'\\") != std::string::npos)
+            throw ConfigError(pg.childPath(key),
+                              "must not contain whitespace, quotes or backslashes");
+    }
+    pg.finish();
+    if (!password.empty()) secrets.push_back(password);
+    s.postgresConnection = "host=" + host + " port=" + std::to_string(port) +
+                           " dbname=" + database + " user=" + user +
+                           (password.empty() ? "" : " password=" + password);
     s.poolSize = static_cast<int>(r.integer("pool_size", s.poolSize, 1, 256));
     r.finish();
 }
@@ -126,7 +147,7 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
         config.logFile = logging.string("file", "");
         logging.finish();
     }
-    readStorage(YamlReader(r.child("storage"), "storage", baseDir), config.storage);
+    readStorage(YamlReader(r.child("storage"), "storage", baseDir), config.storage, config.secrets);
     {
         YamlReader plugins(r.child("plugins"), "plugins", baseDir);
         config.pluginDirectory = plugins.string("directory", config.pluginDirectory);

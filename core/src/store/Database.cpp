@@ -3,11 +3,13 @@
 #include "store/Migrations.h"
 
 #include <Poco/Data/DataException.h>
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 
 #include <filesystem>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -44,16 +46,10 @@ std::vector<std::string> splitStatements(const std::string& sql) {
     return result;
 }
 
-template <class F>
-void translated(F&& f) {
-    try {
-        f();
-    } catch (const Poco::Data::DataException& e) {
-        throw StoreUnavailable("database error: " + e.displayText());
-    } catch (const Poco::IOException& e) {
-        throw StoreUnavailable("database I/O error: " + e.displayText());
-    }
-}
+// Key of the PostgreSQL advisory lock that serialises migrations between processes.
+constexpr Poco::Int64 kMigrationLock = 0x5357424D49475241;  // "SWBMIGRA"
+
+std::string describe(const Poco::Exception& e) { return e.displayText(); }
 
 }  // namespace
 
@@ -74,6 +70,21 @@ std::unique_ptr<Database> Database::openSqlite(const std::string& path, int pool
     }
 }
 
+std::unique_ptr<Database> Database::openPostgres(const std::string& connectionString,
+                                                 int poolSize) {
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+    try {
+        auto pool = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", connectionString, 1,
+                                                              poolSize, 60);
+        auto session = pool->get();
+        int one = 0;
+        session << "SELECT 1", into(one), now;
+        return std::unique_ptr<Database>(new Database("postgresql", std::move(pool)));
+    } catch (const Poco::Exception& e) {
+        throw StoreUnavailable("cannot connect to PostgreSQL: " + describe(e));
+    }
+}
+
 Database::Database(std::string dialect, std::unique_ptr<Poco::Data::SessionPool> pool)
     : dialect_(std::move(dialect)), pool_(std::move(pool)) {}
 
@@ -82,18 +93,32 @@ Database::~Database() {
 }
 
 int Database::migrate() {
+    // Several processes may start at once on one PostgreSQL: one migrates, the others wait
+    // for it on an advisory lock held by a session of their own.
+    std::optional<Poco::Data::Session> lockSession;
+    if (dialect_ == "postgresql") {
+        try {
+            lockSession.emplace(pool_->get());
+            Poco::Int64 key = kMigrationLock;
+            *lockSession << "SELECT pg_advisory_lock($1)", bind(key), now;
+        } catch (const Poco::Exception& e) {
+            throw StoreUnavailable("cannot lock for migrations: " + describe(e));
+        }
+    }
     int applied = 0;
     write([](Poco::Data::Session& s) {
         s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
-             "NOT "
-             "NULL, applied_at INTEGER NOT NULL)",
+             "NOT NULL, "
+             "applied_at BIGINT NOT NULL)",
             now;
     });
     int current = 0;
     read([&](Poco::Data::Session& s) {
-        s << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
+        s << "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM schema_migrations",
+            into(current), now;
     });
-    for (const Migration& m : sqliteMigrations()) {
+    const auto& migrations = dialect_ == "postgresql" ? postgresqlMigrations() : sqliteMigrations();
+    for (const Migration& m : migrations) {
         if (m.version <= current) continue;
         write([&](Poco::Data::Session& s) {
             for (const std::string& statement : splitStatements(m.sql)) s << statement, now;
@@ -103,38 +128,78 @@ int Database::migrate() {
             s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                 bind(version), bind(name), bind(at), now;
         });
-        Poco::Logger::get("store").information("applied migration %s", std::string(m.name));
+        Poco::Logger::get("store").information("applied %s migration %s", dialect_,
+                                               std::string(m.name));
         ++applied;
+    }
+    if (lockSession) {
+        try {
+            Poco::Int64 key = kMigrationLock;
+            *lockSession << "SELECT pg_advisory_unlock($1)", bind(key), now;
+        } catch (const Poco::Exception&) {
+            // Closing the session releases the lock anyway.
+        }
     }
     return applied;
 }
 
-void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
-    std::lock_guard<std::mutex> lock(writeMutex_);
-    translated([&] {
-        Poco::Data::Session session = pool_->get();
-        session << "PRAGMA busy_timeout=10000", now;
-        session << "BEGIN IMMEDIATE", now;
+void Database::run(bool transactional, const std::function<void(Poco::Data::Session&)>& body) {
+    // A connection the server dropped (restart, failover) fails its first statement; that
+    // failure is retried once on a fresh session. Anything else, or a second failure,
+    // surfaces as StoreUnavailable.
+    for (int attempt = 0;; ++attempt) {
+        std::optional<Poco::Data::Session> session;
         try {
-            body(session);
-            session << "COMMIT", now;
-        } catch (...) {
-            try {
-                session << "ROLLBACK", now;
-            } catch (...) {
-                // The original error matters more than a failed rollback.
+            session.emplace(pool_->get());
+            if (dialect_ == "sqlite") *session << "PRAGMA busy_timeout=10000", now;
+            if (!transactional) {
+                body(*session);
+                return;
             }
-            throw;
+            // SQLite: take the write lock up front so a read-then-write transaction cannot
+            // deadlock with another writer; PostgreSQL: an ordinary transaction.
+            *session << (dialect_ == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN"), now;
+            try {
+                body(*session);
+                *session << "COMMIT", now;
+            } catch (...) {
+                try {
+                    *session << "ROLLBACK", now;
+                } catch (...) {
+                    // The original error matters more than a failed rollback.
+                }
+                throw;
+            }
+            return;
+        } catch (const Poco::Data::DataException& e) {
+            if (!retryable(e, session, attempt))
+                throw StoreUnavailable("database error: " + describe(e));
+        } catch (const Poco::IOException& e) {
+            if (!retryable(e, session, attempt))
+                throw StoreUnavailable("database I/O error: " + describe(e));
         }
-    });
+    }
 }
 
-void Database::read(const std::function<void(Poco::Data::Session&)>& body) {
-    translated([&] {
-        Poco::Data::Session session = pool_->get();
-        body(session);
-    });
+bool Database::retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
+                         int attempt) const {
+    const bool dropped = dialect_ == "postgresql" && session && !session->isGood();
+    if (!dropped || attempt > 0) return false;
+    Poco::Logger::get("store").warning("database connection lost (%s); retrying on a fresh session",
+                                       describe(e));
+    return true;
 }
+
+void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
+    if (dialect_ == "sqlite") {
+        std::lock_guard<std::mutex> lock(writeMutex_);
+        run(true, body);
+    } else {
+        run(true, body);
+    }
+}
+
+void Database::read(const std::function<void(Poco::Data::Session&)>& body) { run(false, body); }
 
 bool Database::ping() {
     try {

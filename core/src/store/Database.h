@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace switchboard::store {
@@ -26,15 +27,23 @@ class Database {
     /// `poolSize` sessions. Throws StoreUnavailable if it cannot be opened.
     static std::unique_ptr<Database> openSqlite(const std::string& path, int poolSize);
 
+    /// Connects to PostgreSQL with a libpq connection string ("host=… port=… dbname=…
+    /// user=… password=…", single spaces, no URI form: Poco 1.11 splits it on spaces) and a
+    /// pool of `poolSize` sessions. Throws StoreUnavailable if it cannot connect.
+    static std::unique_ptr<Database> openPostgres(const std::string& connectionString,
+                                                  int poolSize);
+
     ~Database();
 
     /// Applies every embedded migration newer than the recorded schema version, each in its
     /// own transaction, and records it in schema_migrations. Returns how many were applied.
     int migrate();
 
-    /// Runs `body` in a write transaction (BEGIN IMMEDIATE on SQLite, serialised in-process
-    /// so writers queue instead of failing with SQLITE_BUSY); commits on return, rolls back
-    /// and rethrows on exception. Poco::Data errors are rethrown as StoreUnavailable.
+    /// Runs `body` in a write transaction (SQLite: BEGIN IMMEDIATE, serialised in-process so
+    /// writers queue instead of failing with SQLITE_BUSY; PostgreSQL: BEGIN); commits on
+    /// return, rolls back and rethrows on exception. A dropped PostgreSQL connection is
+    /// retried once on a fresh session (the body runs again, so it must only touch the
+    /// session and its own variables). Poco::Data errors become StoreUnavailable.
     void write(const std::function<void(Poco::Data::Session&)>& body);
 
     /// Runs `body` on a pooled session without a transaction (reads see committed data).
@@ -46,6 +55,9 @@ class Database {
     const std::string& dialect() const { return dialect_; }
 
   private:
+    void run(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
+    bool retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
+                   int attempt) const;
     Database(std::string dialect, std::unique_ptr<Poco::Data::SessionPool> pool);
 
     std::string dialect_;

@@ -162,7 +162,9 @@ DeliverySummary DeliveryEventRepository::summary(const std::string& tenantId,
         // the message (any), else the dispatch acceptance time.
         Poco::Nullable<double> mean;
         Poco::Data::Statement timing(s);
-        timing << "SELECT AVG((d.delivered_at - COALESCE(sent.first_sent, m.sent_at)) / 1000.0) "
+        timing << "SELECT CAST(AVG((d.delivered_at - COALESCE(sent.first_sent, m.sent_at)) / "
+                  "1000.0) AS "
+                  "DOUBLE PRECISION) "
                   "FROM (SELECT "
                   "e.message_id, MIN(e.received_at) AS delivered_at"
                << kFrom << c.sql()

@@ -13,29 +13,38 @@ std::optional<IdempotencyRecord> IdempotencyRepository::reserve(const std::strin
                                                                 TimeMs at, TimeMs expiresBefore) {
     std::optional<IdempotencyRecord> existing;
     db_.write([&](Poco::Data::Session& s) {
+        // Insert first: of two concurrent first requests exactly one inserts (the other's
+        // INSERT does nothing), on SQLite and PostgreSQL alike.
+        Poco::Data::Statement insert(s);
+        insert << "INSERT INTO idempotency_keys (tenant_id, idempotency_key, endpoint, "
+                  "fingerprint, state, "
+                  "created_at) VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT (tenant_id, "
+                  "idempotency_key) "
+                  "DO NOTHING",
+            bind(tenantId), bind(key), bind(endpoint), bind(fingerprint),
+            bind(static_cast<Poco::Int64>(at));
+        if (insert.execute() == 1) return;
+        // An expired record is taken over as if new.
+        Poco::Data::Statement takeOver(s);
+        takeOver
+            << "UPDATE idempotency_keys SET endpoint = $1, fingerprint = $2, state = 'pending', "
+               "response_status = NULL, response_body = NULL, created_at = $3 WHERE tenant_id = $4 "
+               "AND "
+               "idempotency_key = $5 AND created_at < $6",
+            bind(endpoint), bind(fingerprint), bind(static_cast<Poco::Int64>(at)), bind(tenantId),
+            bind(key), bind(static_cast<Poco::Int64>(expiresBefore));
+        if (takeOver.execute() == 1) return;
         Poco::Data::Statement select(s);
         select << "SELECT fingerprint, state, response_status, response_body, created_at FROM "
                   "idempotency_keys "
                   "WHERE tenant_id = $1 AND idempotency_key = $2",
             bind(tenantId), bind(key), now;
         Poco::Data::RecordSet rs(select);
-        if (rs.moveFirst()) {
-            RowReader row(rs);
-            IdempotencyRecord record{row.str("fingerprint"), row.str("state"),
+        if (!rs.moveFirst()) return;
+        RowReader row(rs);
+        existing = IdempotencyRecord{row.str("fingerprint"), row.str("state"),
                                      static_cast<int>(row.i64("response_status")),
                                      row.str("response_body"), row.i64("created_at")};
-            if (record.createdAt >= expiresBefore) {
-                existing = record;
-                return;
-            }
-            s << "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2",
-                bind(tenantId), bind(key), now;
-        }
-        s << "INSERT INTO idempotency_keys (tenant_id, idempotency_key, endpoint, fingerprint, "
-             "state, created_at) "
-             "VALUES ($1, $2, $3, $4, 'pending', $5)",
-            bind(tenantId), bind(key), bind(endpoint), bind(fingerprint),
-            bind(static_cast<Poco::Int64>(at)), now;
     });
     return existing;
 }

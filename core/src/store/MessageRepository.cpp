@@ -144,9 +144,15 @@ std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeM
     std::vector<Message> claimed;
     db_.write([&](Poco::Data::Session& s) {
         std::vector<Poco::Int64> ids;
-        s << "SELECT id FROM messages WHERE direction = 'outbound' AND status = 'QUEUED' AND "
-             "next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $2) ORDER BY "
-             "next_attempt_at, id LIMIT $3",
+        // PostgreSQL: rows another process is claiming right now are skipped, not waited
+        // for, so several dispatchers drain one outbox without blocking each other. SQLite
+        // has one writer at a time, so the plain SELECT is already exclusive.
+        const char* lockClause = db_.dialect() == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
+        Poco::Data::Statement select(s);
+        select << "SELECT id FROM messages WHERE direction = 'outbound' AND status = 'QUEUED' AND "
+                  "next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $2) ORDER BY "
+                  "next_attempt_at, id LIMIT $3"
+               << lockClause,
             bind(static_cast<Poco::Int64>(now_)), bind(static_cast<Poco::Int64>(now_)), bind(limit),
             into(ids), now;
         for (Poco::Int64 id : ids) {
@@ -157,9 +163,9 @@ std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeM
                 bind(static_cast<Poco::Int64>(leaseUntil)), bind(owner), bind(id),
                 bind(static_cast<Poco::Int64>(now_));
             if (update.execute() != 1) continue;
-            Poco::Data::Statement select(s);
-            select << "SELECT " << kColumns << " FROM messages WHERE id = $1", bind(id), now;
-            for (auto& m : messagesOf(select)) claimed.push_back(std::move(m));
+            Poco::Data::Statement row(s);
+            row << "SELECT " << kColumns << " FROM messages WHERE id = $1", bind(id), now;
+            for (auto& m : messagesOf(row)) claimed.push_back(std::move(m));
         }
     });
     return claimed;

@@ -15,4 +15,7 @@ struct Migration {
 /// SQLite migrations in ascending version order (generated at build time).
 const std::vector<Migration>& sqliteMigrations();
 
+/// PostgreSQL migrations, the same versions and meanings as the SQLite ones.
+const std::vector<Migration>& postgresqlMigrations();
+
 }  // namespace switchboard::store
