@@ -1,11 +1,11 @@
 // Every class of bad input to the tenant and admin APIs gets the documented status and
 // {"error": {"code", "message"}}, the service keeps running, and the database is byte for
 // byte what it was before (compared with a full dump).
-#include "support/DatabaseDump.h"
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
+#include "support/TestDatabase.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -33,12 +33,13 @@ Headers json(const char* key = kTenantKey) {
     return {{"Authorization", std::string("Bearer ") + key}, {"Content-Type", "application/json"}};
 }
 
-class ApiBadInput : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL.
+class ApiBadInput : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
         port_ = freePort();
         service_ = std::make_unique<ServiceProcess>(
-            dir_, serviceYaml(port_, dir_, "dry-run", fake_.baseUrl()), port_);
+            dir_, serviceYamlOn(port_, storage_.storageYaml(), "dry-run", fake_.baseUrl()), port_);
         // Some state to protect: an inbound, a contact, a sent message.
         auto r = httpCall(
             port_, "POST", "/api/webhook/extreme", {{"Content-Type", "application/json"}},
@@ -56,12 +57,13 @@ class ApiBadInput : public ::testing::Test {
     }
 
     TempDir dir_;
+    TestDatabase storage_{GetParam(), dir_};
     FakeProviderServer fake_;
     int port_ = 0;
     std::unique_ptr<ServiceProcess> service_;
 };
 
-TEST_F(ApiBadInput, EveryClassOfBadInputIsRefusedAndChangesNothing) {
+TEST_P(ApiBadInput, EveryClassOfBadInputIsRefusedAndChangesNothing) {
     const std::string big(70 * 1024, 'x');
     const std::string deep = "{\"to\":" + std::string(20000, '[') + std::string(20000, ']') + "}";
     const std::vector<BadRequest> cases = {
@@ -165,7 +167,7 @@ TEST_F(ApiBadInput, EveryClassOfBadInputIsRefusedAndChangesNothing) {
          "invalid_field"},
     };
 
-    const std::string before = dumpSqlite(dir_.file("switchboard.db"));
+    const std::string before = storage_.dump();
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
         HttpResult r;
@@ -186,10 +188,10 @@ TEST_F(ApiBadInput, EveryClassOfBadInputIsRefusedAndChangesNothing) {
         EXPECT_FALSE(error->getValue<std::string>("message").empty());
     }
     EXPECT_EQ(httpCall(port_, "GET", "/healthz").status, 200);
-    EXPECT_EQ(dumpSqlite(dir_.file("switchboard.db")), before);
+    EXPECT_EQ(storage_.dump(), before);
 }
 
-TEST_F(ApiBadInput, SqlMetacharactersInTextAreStoredVerbatim) {
+TEST_P(ApiBadInput, SqlMetacharactersInTextAreStoredVerbatim) {
     const std::string text = R"(Robert'); DROP TABLE messages;-- \" $1 %s)";
     Poco::JSON::Object body;
     body.set("to", "+15550107777");
@@ -208,6 +210,9 @@ TEST_F(ApiBadInput, SqlMetacharactersInTextAreStoredVerbatim) {
               text);
     EXPECT_EQ(httpCall(port_, "GET", "/api/messages", json()).status, 200);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiBadInput, ::testing::ValuesIn(storageBackends()),
+                         backendName);
 
 }  // namespace
 }  // namespace switchboard::testing

@@ -6,6 +6,7 @@
 #include "support/OpensslOracle.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
+#include "support/TestDatabase.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -34,12 +35,10 @@ Headers auth(const char* key) {
     return {{"Authorization", std::string("Bearer ") + key}, {"Content-Type", "application/json"}};
 }
 
-std::string yamlFor(int port, const TempDir& dir, const std::string& providerBase,
+std::string yamlFor(int port, const std::string& storageBlock, const std::string& providerBase,
                     const std::string& serverExtra) {
     return "server:\n  bind: 127.0.0.1\n  port: " + std::to_string(port) +
-           "\n  max_body_bytes: 65536\n" + serverExtra +
-           "storage:\n  sqlite:\n    path: " + dir.file("switchboard.db") +
-           "\n"
+           "\n  max_body_bytes: 65536\n" + serverExtra + storageBlock +
            "plugins:\n  directory: " SWITCHBOARD_PLUGIN_DIR
            "\n"
            "dispatch:\n  poll_interval_ms: 50\n  backoff_initial_ms: 100\n  max_attempts: 2\n"
@@ -65,12 +64,13 @@ std::string yamlFor(int port, const TempDir& dir, const std::string& providerBas
            "    api_keys: [\"${SB_OTHER_TENANT_KEY}\"]\n";
 }
 
-class DeliveryReceipts : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL.
+class DeliveryReceipts : public ::testing::TestWithParam<std::string> {
   protected:
     void start(const std::string& serverExtra = "") {
         port_ = freePort();
         service_ = std::make_unique<ServiceProcess>(
-            dir_, yamlFor(port_, dir_, fake_.baseUrl(), serverExtra), port_);
+            dir_, yamlFor(port_, storage_.storageYaml(), fake_.baseUrl(), serverExtra), port_);
     }
 
     /// Sends as `key` and waits until the dispatcher stored the provider's answer.
@@ -135,12 +135,13 @@ class DeliveryReceipts : public ::testing::Test {
     }
 
     TempDir dir_;
+    TestDatabase storage_{GetParam(), dir_};
     FakeProviderServer fake_;
     int port_ = 0;
     std::unique_ptr<ServiceProcess> service_;
 };
 
-TEST_F(DeliveryReceipts, SmsRetailHappyPath) {
+TEST_P(DeliveryReceipts, SmsRetailHappyPath) {
     fake_.setDefault(respond(200, R"({"id":12345})"));
     start();
     auto id = sendAndSettle(kTenantKey, "+15550107777");
@@ -174,7 +175,7 @@ TEST_F(DeliveryReceipts, SmsRetailHappyPath) {
     EXPECT_EQ(detail->getObject("message")->getValue<std::string>("providerRef"), "12345");
 }
 
-TEST_F(DeliveryReceipts, Telecom23HappyPathOnSharedAndFixedRoutes) {
+TEST_P(DeliveryReceipts, Telecom23HappyPathOnSharedAndFixedRoutes) {
     fake_.setDefault(respond(
         200, R"({"status":true,"results":[{"message_id":"t23-abc-1","to":"+15550108888"}]})"));
     start();
@@ -193,7 +194,7 @@ TEST_F(DeliveryReceipts, Telecom23HappyPathOnSharedAndFixedRoutes) {
     EXPECT_EQ(eventCount(kTenantKey), 0u);  // the other tenant sees none of it
 }
 
-TEST_F(DeliveryReceipts, EveryDefaultRawStatusIsNormalised) {
+TEST_P(DeliveryReceipts, EveryDefaultRawStatusIsNormalised) {
     fake_.setDefault(respond(200, R"({"id":777})"));
     start();
     sendAndSettle(kTenantKey, "+15550107777");
@@ -224,7 +225,7 @@ TEST_F(DeliveryReceipts, EveryDefaultRawStatusIsNormalised) {
     }
 }
 
-TEST_F(DeliveryReceipts, OutOfOrderAndDuplicateCallbacksNeverMoveTheStatusBack) {
+TEST_P(DeliveryReceipts, OutOfOrderAndDuplicateCallbacksNeverMoveTheStatusBack) {
     fake_.setDefault(respond(200, R"({"id":4242})"));
     start();
     auto id = sendAndSettle(kTenantKey, "+15550107777");
@@ -251,7 +252,7 @@ TEST_F(DeliveryReceipts, OutOfOrderAndDuplicateCallbacksNeverMoveTheStatusBack) 
     EXPECT_EQ(json(failures.body)->getArray("data")->size(), 0u);
 }
 
-TEST_F(DeliveryReceipts, AFailedDeliveryRaisesAFailureEvent) {
+TEST_P(DeliveryReceipts, AFailedDeliveryRaisesAFailureEvent) {
     fake_.setDefault(respond(200, R"({"id":5150})"));
     start();
     auto id = sendAndSettle(kTenantKey, "+15550107777");
@@ -269,7 +270,7 @@ TEST_F(DeliveryReceipts, AFailedDeliveryRaisesAFailureEvent) {
     EXPECT_EQ(failures->getObject(0)->getValue<std::string>("tenantId"), "acme");
 }
 
-TEST_F(DeliveryReceipts, InauthenticCallbacksAreAnswered200AndNeverProcessed) {
+TEST_P(DeliveryReceipts, InauthenticCallbacksAreAnswered200AndNeverProcessed) {
     fake_.setDefault(respond(200, R"({"id":999})"));
     start();
     auto id = sendAndSettle(kTenantKey, "+15550107777");
@@ -311,7 +312,7 @@ TEST_F(DeliveryReceipts, InauthenticCallbacksAreAnswered200AndNeverProcessed) {
     EXPECT_EQ(message(kOtherTenantKey, t23Id)->getValue<std::string>("status"), "DELIVERED");
 }
 
-TEST_F(DeliveryReceipts, MalformedUnknownAndOversizedCallbacks) {
+TEST_P(DeliveryReceipts, MalformedUnknownAndOversizedCallbacks) {
     fake_.setDefault(respond(200, R"({"id":31337})"));
     start();
     auto id = sendAndSettle(kTenantKey, "+15550107777");
@@ -345,7 +346,7 @@ TEST_F(DeliveryReceipts, MalformedUnknownAndOversizedCallbacks) {
     EXPECT_EQ(message(kTenantKey, id)->getValue<std::string>("status"), "SENT");
 }
 
-TEST_F(DeliveryReceipts, PaginationFiltersAndSummary) {
+TEST_P(DeliveryReceipts, PaginationFiltersAndSummary) {
     start();
     // Three messages with known references, one contact each.
     std::vector<std::int64_t> ids;
@@ -435,7 +436,7 @@ TEST_F(DeliveryReceipts, PaginationFiltersAndSummary) {
               404);
 }
 
-TEST_F(DeliveryReceipts, SenderIpComesFromForwardedHeadersOnlyBehindATrustedProxy) {
+TEST_P(DeliveryReceipts, SenderIpComesFromForwardedHeadersOnlyBehindATrustedProxy) {
     fake_.setDefault(respond(200, R"({"id":6060})"));
     start();
     sendAndSettle(kTenantKey, "+15550107777");
@@ -453,6 +454,9 @@ TEST_F(DeliveryReceipts, SenderIpComesFromForwardedHeadersOnlyBehindATrustedProx
     EXPECT_EQ(log(kTenantKey)->getArray("data")->getObject(0)->getValue<std::string>("ip"),
               "203.0.113.9");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DeliveryReceipts, ::testing::ValuesIn(storageBackends()),
+                         backendName);
 
 }  // namespace
 }  // namespace switchboard::testing

@@ -6,6 +6,7 @@
 #include "support/HttpCall.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
+#include "support/TestDatabase.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -40,14 +41,17 @@ Headers tenantAuth(const char* key = kTenantKey) {
 
 Headers adminAuth() { return {{"Authorization", std::string("Bearer ") + kAdminKey}}; }
 
-class ExtremeEndToEnd : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL.
+class ExtremeEndToEnd : public ::testing::TestWithParam<std::string> {
   protected:
     void startService(const std::string& transport = "http", const std::string& extraConfig = "",
                       const std::string& dispatch = "") {
         port_ = freePort();
-        service_ = std::make_unique<ServiceProcess>(
-            dir_, serviceYaml(port_, dir_, transport, fake_.baseUrl(), extraConfig, dispatch),
-            port_);
+        service_ =
+            std::make_unique<ServiceProcess>(dir_,
+                                             serviceYamlOn(port_, storage_.storageYaml(), transport,
+                                                           fake_.baseUrl(), extraConfig, dispatch),
+                                             port_);
     }
 
     HttpResult post(const std::string& path, const std::string& body,
@@ -86,6 +90,7 @@ class ExtremeEndToEnd : public ::testing::Test {
     }
 
     TempDir dir_;
+    TestDatabase storage_{GetParam(), dir_};
     FakeProviderServer fake_;
     int port_ = 0;
     std::unique_ptr<ServiceProcess> service_;
@@ -94,7 +99,7 @@ class ExtremeEndToEnd : public ::testing::Test {
 constexpr const char* kInbound =
     R"({"sender":"+15550109999","receiver":"+15550100001","message":"Can I book Tuesday?","id":"ext-1001","usedmodem":"3","port":"12"})";
 
-TEST_F(ExtremeEndToEnd, InitialSendCarriesNoModemOrPortAndUsesBearerJson) {
+TEST_P(ExtremeEndToEnd, InitialSendCarriesNoModemOrPortAndUsesBearerJson) {
     startService();
     auto id = sendSms("+15550107777", "Welcome to Acme");
     auto settled = waitSettled(id);
@@ -116,7 +121,7 @@ TEST_F(ExtremeEndToEnd, InitialSendCarriesNoModemOrPortAndUsesBearerJson) {
     EXPECT_EQ(contacts->getObject(0)->getValue<std::string>("business"), "Acme Clinic");
 }
 
-TEST_F(ExtremeEndToEnd, ReplyCarriesTheInboundModemAndPort) {
+TEST_P(ExtremeEndToEnd, ReplyCarriesTheInboundModemAndPort) {
     startService();
     auto inboundId = inbound(kInbound);
     ASSERT_GT(inboundId, 0);
@@ -152,7 +157,7 @@ TEST_F(ExtremeEndToEnd, ReplyCarriesTheInboundModemAndPort) {
     }
 }
 
-TEST_F(ExtremeEndToEnd, ServerErrorIsRetriedAndEndsSent) {
+TEST_P(ExtremeEndToEnd, ServerErrorIsRetriedAndEndsSent) {
     startService();
     fake_.enqueue(respond(500, R"({"error":"temporary"})"));
     fake_.enqueue(respond(200, R"({"success":true,"id":"ext-77"})"));
@@ -165,7 +170,7 @@ TEST_F(ExtremeEndToEnd, ServerErrorIsRetriedAndEndsSent) {
     EXPECT_EQ(requests[0].body, requests[1].body);  // the retry is the same request
 }
 
-TEST_F(ExtremeEndToEnd, RejectionIsFinalAndTheProviderReasonStaysInternal) {
+TEST_P(ExtremeEndToEnd, RejectionIsFinalAndTheProviderReasonStaysInternal) {
     startService();
     fake_.setDefault(
         respond(400, R"({"success":false,"message":"Recipient blacklisted at ExtremeSMS"})"));
@@ -183,7 +188,7 @@ TEST_F(ExtremeEndToEnd, RejectionIsFinalAndTheProviderReasonStaysInternal) {
     EXPECT_EQ(tenantView.find("127.0.0.1"), std::string::npos);
 }
 
-TEST_F(ExtremeEndToEnd, RetriesStopAtMaxAttempts) {
+TEST_P(ExtremeEndToEnd, RetriesStopAtMaxAttempts) {
     startService();
     fake_.setDefault(respond(503, "unavailable", "text/plain"));
     auto settled = waitSettled(sendSms("+15550107777", "Never arrives"));
@@ -192,7 +197,7 @@ TEST_F(ExtremeEndToEnd, RetriesStopAtMaxAttempts) {
     EXPECT_EQ(fake_.requestCount(), 3u);  // max_attempts: 3 in the test config
 }
 
-TEST_F(ExtremeEndToEnd, DryRunRecordsTheExactRequestWithTheSecretMasked) {
+TEST_P(ExtremeEndToEnd, DryRunRecordsTheExactRequestWithTheSecretMasked) {
     startService("dry-run");
     auto inboundId = inbound(kInbound);
     auto r = post("/api/sms/reply",
@@ -212,7 +217,7 @@ TEST_F(ExtremeEndToEnd, DryRunRecordsTheExactRequestWithTheSecretMasked) {
     EXPECT_EQ(body->getValue<std::string>("port"), "12");
 }
 
-TEST_F(ExtremeEndToEnd, ReplyReadinessShowsTheReplyRequestWithoutSendingOrStoring) {
+TEST_P(ExtremeEndToEnd, ReplyReadinessShowsTheReplyRequestWithoutSendingOrStoring) {
     startService();
     auto none = get("/api/admin/reply-readiness?tenantId=acme", adminAuth());
     EXPECT_EQ(none.status, 404);
@@ -241,7 +246,7 @@ TEST_F(ExtremeEndToEnd, ReplyReadinessShowsTheReplyRequestWithoutSendingOrStorin
     EXPECT_EQ(get("/api/admin/reply-readiness?tenantId=nobody", adminAuth()).status, 404);
 }
 
-TEST_F(ExtremeEndToEnd, UnknownReceiverIsStoredUnlinkedThenRoutedByLearnedModemPort) {
+TEST_P(ExtremeEndToEnd, UnknownReceiverIsStoredUnlinkedThenRoutedByLearnedModemPort) {
     startService();
     // Unassigned receiver, modem/port never seen: stored, not dropped, linked to no tenant.
     auto unlinked = inbound(
@@ -283,7 +288,7 @@ TEST_F(ExtremeEndToEnd, UnknownReceiverIsStoredUnlinkedThenRoutedByLearnedModemP
     EXPECT_EQ(routes->getObject(0)->getValue<std::string>("source"), "manual");
 }
 
-TEST_F(ExtremeEndToEnd, DuplicateWebhookDeliveryIsStoredOnce) {
+TEST_P(ExtremeEndToEnd, DuplicateWebhookDeliveryIsStoredOnce) {
     startService();
     inbound(kInbound);
     inbound(kInbound);
@@ -295,7 +300,7 @@ TEST_F(ExtremeEndToEnd, DuplicateWebhookDeliveryIsStoredOnce) {
     EXPECT_EQ(last->getValue<std::string>("outcome"), "duplicate");
 }
 
-TEST_F(ExtremeEndToEnd, SharedSecretWebhooksAreRejectedQuietlyAndNeverStored) {
+TEST_P(ExtremeEndToEnd, SharedSecretWebhooksAreRejectedQuietlyAndNeverStored) {
     startService("http", "webhook_secret: wh-secret-0123456789");
     for (const Headers& headers : {Headers{}, Headers{{"X-Webhook-Secret", "wrong-secret"}},
                                    Headers{{"X-Webhook-Secret", "wh-secret-012345678"}}}) {
@@ -315,7 +320,7 @@ TEST_F(ExtremeEndToEnd, SharedSecretWebhooksAreRejectedQuietlyAndNeverStored) {
     EXPECT_EQ(service_->log().find("wh-secret-0123456789"), std::string::npos);
 }
 
-TEST_F(ExtremeEndToEnd, MalformedWebhookIsRecordedAndNotStored) {
+TEST_P(ExtremeEndToEnd, MalformedWebhookIsRecordedAndNotStored) {
     startService();
     for (const std::string& body : {std::string("{not json"), std::string("[1,2]"),
                                     std::string(R"({"sender":"+15550109999"})")}) {
@@ -331,7 +336,7 @@ TEST_F(ExtremeEndToEnd, MalformedWebhookIsRecordedAndNotStored) {
                   "accepted");
 }
 
-TEST_F(ExtremeEndToEnd, SigtermFinishesAnInFlightDispatchAndExitsZero) {
+TEST_P(ExtremeEndToEnd, SigtermFinishesAnInFlightDispatchAndExitsZero) {
     startService();
     fake_.setDefault(respond(200, R"({"success":true,"id":"slow-1"})", "application/json", 1200));
     auto id = sendSms("+15550107777", "Slow provider");
@@ -340,13 +345,13 @@ TEST_F(ExtremeEndToEnd, SigtermFinishesAnInFlightDispatchAndExitsZero) {
     // The attempt in flight at SIGTERM was completed and stored before exit.
     fake_.setDefault(respond(200, R"({"success":true,"id":"second"})"));
     service_ = std::make_unique<ServiceProcess>(
-        dir_, serviceYaml(port_, dir_, "http", fake_.baseUrl()), port_);
+        dir_, serviceYamlOn(port_, storage_.storageYaml(), "http", fake_.baseUrl()), port_);
     auto message = json(get("/api/messages/" + std::to_string(id)).body);
     EXPECT_EQ(message->getValue<std::string>("status"), "SENT");
     EXPECT_EQ(fake_.requestCount(), 1u);
 }
 
-TEST_F(ExtremeEndToEnd, LogsCarryOneLinePerWebhookAndAttemptAndNoSecrets) {
+TEST_P(ExtremeEndToEnd, LogsCarryOneLinePerWebhookAndAttemptAndNoSecrets) {
     startService();
     inbound(kInbound);
     waitSettled(sendSms("+15550107777", "Logged"));
@@ -359,6 +364,9 @@ TEST_F(ExtremeEndToEnd, LogsCarryOneLinePerWebhookAndAttemptAndNoSecrets) {
     for (const char* secret : {kExtremeKey, kTenantKey, kOtherTenantKey, kAdminKey})
         EXPECT_EQ(log.find(secret), std::string::npos) << secret;
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ExtremeEndToEnd, ::testing::ValuesIn(storageBackends()),
+                         backendName);
 
 }  // namespace
 }  // namespace switchboard::testing

@@ -4,6 +4,7 @@
 #include "support/HttpCall.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
+#include "support/TestDatabase.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -31,7 +32,8 @@ Headers tenant(const std::string& idempotencyKey = "") {
     return h;
 }
 
-class SendingFeatures : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL.
+class SendingFeatures : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
         port_ = freePort();
@@ -39,7 +41,9 @@ class SendingFeatures : public ::testing::Test {
             "dispatch:\n  poll_interval_ms: 50\n  backoff_initial_ms: 100\n"
             "messaging:\n  bulk_max_recipients: 5\n  max_segments: 3\n";
         service_ = std::make_unique<ServiceProcess>(
-            dir_, serviceYaml(port_, dir_, "http", fake_.baseUrl(), "", dispatch), port_);
+            dir_,
+            serviceYamlOn(port_, storage_.storageYaml(), "http", fake_.baseUrl(), "", dispatch),
+            port_);
     }
     HttpResult post(const std::string& path, const std::string& body,
                     const Headers& headers = tenant()) {
@@ -52,12 +56,13 @@ class SendingFeatures : public ::testing::Test {
     }
 
     TempDir dir_;
+    TestDatabase storage_{GetParam(), dir_};
     FakeProviderServer fake_;
     int port_ = 0;
     std::unique_ptr<ServiceProcess> service_;
 };
 
-TEST_F(SendingFeatures, BulkQueuesValidRecipientsAndReportsEachOne) {
+TEST_P(SendingFeatures, BulkQueuesValidRecipientsAndReportsEachOne) {
     auto r = post(
         "/api/sms/bulk",
         R"({"recipients":["+15550100011","bogus","+15550100012","+15550100011","+15550100013"],)"
@@ -80,7 +85,7 @@ TEST_F(SendingFeatures, BulkQueuesValidRecipientsAndReportsEachOne) {
     EXPECT_EQ(fake_.requestCount(), 3u);
 }
 
-TEST_F(SendingFeatures, BulkAboveTheConfiguredMaximumIsRefusedWhole) {
+TEST_P(SendingFeatures, BulkAboveTheConfiguredMaximumIsRefusedWhole) {
     auto r = post(
         "/api/sms/bulk",
         R"({"recipients":["+15550100011","+15550100012","+15550100013","+15550100014","+15550100015",)"
@@ -97,7 +102,7 @@ TEST_F(SendingFeatures, BulkAboveTheConfiguredMaximumIsRefusedWhole) {
     EXPECT_EQ(messageTotal(), 0);
 }
 
-TEST_F(SendingFeatures, ARepeatedIdempotencyKeyReturnsTheOriginalAndSendsNothingNew) {
+TEST_P(SendingFeatures, ARepeatedIdempotencyKeyReturnsTheOriginalAndSendsNothingNew) {
     const std::string body = R"({"to":"+15550107777","message":"once only"})";
     auto first = post("/api/sms/send", body, tenant("order-4711"));
     ASSERT_EQ(first.status, 202) << first.body;
@@ -124,7 +129,7 @@ TEST_F(SendingFeatures, ARepeatedIdempotencyKeyReturnsTheOriginalAndSendsNothing
     EXPECT_EQ(post("/api/sms/send", body, globex).status, 202);
 }
 
-TEST_F(SendingFeatures, AFailedRequestFreesItsKeyAndBadKeysAreRefused) {
+TEST_P(SendingFeatures, AFailedRequestFreesItsKeyAndBadKeysAreRefused) {
     auto bad = post("/api/sms/send", R"({"to":"not-a-number","message":"hi"})", tenant("retry-me"));
     EXPECT_EQ(bad.status, 400);
     auto fixed =
@@ -137,7 +142,7 @@ TEST_F(SendingFeatures, AFailedRequestFreesItsKeyAndBadKeysAreRefused) {
     EXPECT_EQ(messageTotal(), 1);
 }
 
-TEST_F(SendingFeatures, ReplyAndBulkHonourIdempotencyKeys) {
+TEST_P(SendingFeatures, ReplyAndBulkHonourIdempotencyKeys) {
     auto inbound = post("/api/webhook/extreme",
                         R"({"sender":"+15550109999","receiver":"+15550100001","message":"hi",)"
                         R"("id":"in-1","usedmodem":"1","port":"2"})",
@@ -159,7 +164,7 @@ TEST_F(SendingFeatures, ReplyAndBulkHonourIdempotencyKeys) {
               3);
 }
 
-TEST_F(SendingFeatures, EncodingAndSegmentsAreStoredAndTheLimitIsEnforced) {
+TEST_P(SendingFeatures, EncodingAndSegmentsAreStoredAndTheLimitIsEnforced) {
     auto gsm = json(
         post("/api/sms/send", R"({"to":"+15550107777","message":")" + std::string(161, 'a') + "\"}")
             .body);
@@ -179,6 +184,9 @@ TEST_F(SendingFeatures, EncodingAndSegmentsAreStoredAndTheLimitIsEnforced) {
     EXPECT_NE(tooLong.body.find("message_too_long"), std::string::npos);
     EXPECT_NE(tooLong.body.find("4 SMS segments"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SendingFeatures, ::testing::ValuesIn(storageBackends()),
+                         backendName);
 
 }  // namespace
 }  // namespace switchboard::testing

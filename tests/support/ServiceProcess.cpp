@@ -21,13 +21,19 @@ std::map<std::string, std::string> serviceEnv() {
 std::string serviceYaml(int port, const TempDir& dir, const std::string& transport,
                         const std::string& extremeBaseUrl, const std::string& extraExtremeConfig,
                         const std::string& dispatchBlock) {
+    return serviceYamlOn(
+        port,
+        "storage:\n  driver: sqlite\n  sqlite:\n    path: " + dir.file("switchboard.db") + "\n",
+        transport, extremeBaseUrl, extraExtremeConfig, dispatchBlock);
+}
+
+std::string serviceYamlOn(int port, const std::string& storageBlock, const std::string& transport,
+                          const std::string& extremeBaseUrl, const std::string& extraExtremeConfig,
+                          const std::string& dispatchBlock) {
     std::string yaml = "server:\n  bind: 127.0.0.1\n  port: " + std::to_string(port) +
                        "\n  threads: 8\n  max_body_bytes: 65536\n"
-                       "logging:\n  level: information\n"
-                       "storage:\n  driver: sqlite\n  sqlite:\n    path: " +
-                       dir.file("switchboard.db") +
-                       "\n"
-                       "plugins:\n  directory: " SWITCHBOARD_PLUGIN_DIR "\n";
+                       "logging:\n  level: information\n" +
+                       storageBlock + "plugins:\n  directory: " SWITCHBOARD_PLUGIN_DIR "\n";
     yaml += dispatchBlock.empty()
                 ? "dispatch:\n  workers: 2\n  max_attempts: 3\n  backoff_initial_ms: 200\n"
                   "  poll_interval_ms: 50\n  connect_timeout_ms: 2000\n  read_timeout_ms: 2000\n"

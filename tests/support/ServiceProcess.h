@@ -29,6 +29,13 @@ std::string serviceYaml(int port, const TempDir& dir, const std::string& transpo
                         const std::string& extraExtremeConfig = "",
                         const std::string& dispatchBlock = "");
 
+/// The same configuration with `storageBlock` (a whole `storage:` section, e.g. from
+/// TestDatabase::storageYaml()) instead of the SQLite file in `dir`.
+std::string serviceYamlOn(int port, const std::string& storageBlock, const std::string& transport,
+                          const std::string& extremeBaseUrl,
+                          const std::string& extraExtremeConfig = "",
+                          const std::string& dispatchBlock = "");
+
 /// The real `switchboard` binary running as a child process with a config file, its
 /// stderr captured to a file. Waits until /healthz answers (10 s max, else throws with
 /// the log). The destructor kills it (SIGKILL) if still running.

@@ -5,6 +5,7 @@
 #include "store/MessageRepository.h"
 #include "store/TenantRepository.h"
 #include "support/TempDir.h"
+#include "support/TestDatabase.h"
 
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
@@ -14,10 +15,11 @@ using namespace Poco::Data::Keywords;
 namespace switchboard::store {
 namespace {
 
-class DeliveryEventRepositoryTest : public ::testing::Test {
+class DeliveryEventRepositoryTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        db_ = Database::openSqlite(dir_.file("store.db"), 4);
+        storage_ = std::make_unique<testing::TestDatabase>(GetParam(), dir_);
+        db_ = storage_->open(4);
         db_->migrate();
         TenantRepository tenants(*db_);
         tenants.bootstrap({"acme", "Acme", "Acme", "p", false}, {}, {}, 1);
@@ -60,10 +62,11 @@ class DeliveryEventRepositoryTest : public ::testing::Test {
     }
 
     testing::TempDir dir_;
+    std::unique_ptr<testing::TestDatabase> storage_;
     std::unique_ptr<Database> db_;
 };
 
-TEST_F(DeliveryEventRepositoryTest, SummaryOnAKnownDataSet) {
+TEST_P(DeliveryEventRepositoryTest, SummaryOnAKnownDataSet) {
     // m1: SENT event at 10 s, DELIVERED at 40 s            → 30 s
     // m2: no SENT event (accepted at 100 s), DELIVERED 190 s → 90 s
     // m3: SENT at 200 s, FAILED at 260 s                    → not in the mean
@@ -106,7 +109,7 @@ TEST_F(DeliveryEventRepositoryTest, SummaryOnAKnownDataSet) {
     EXPECT_FALSE(nobody.meanSecondsToDeliver);
 }
 
-TEST_F(DeliveryEventRepositoryTest, ListIsNewestFirstTenantScopedAndPaged) {
+TEST_P(DeliveryEventRepositoryTest, ListIsNewestFirstTenantScopedAndPaged) {
     auto m1 = sentMessage("acme", "r1", 1);
     auto m2 = sentMessage("globex", "r2", 1);
     for (int i = 0; i < 5; ++i) event(m1, "acme", "r1", "SENT", 1000 + i);
@@ -122,7 +125,7 @@ TEST_F(DeliveryEventRepositoryTest, ListIsNewestFirstTenantScopedAndPaged) {
     EXPECT_EQ(repo.forMessage("acme", m1).front().receivedAt, 1000);
 }
 
-TEST_F(DeliveryEventRepositoryTest, TheDatabaseRefusesToUpdateOrDeleteEvents) {
+TEST_P(DeliveryEventRepositoryTest, TheDatabaseRefusesToUpdateOrDeleteEvents) {
     auto m1 = sentMessage("acme", "r1", 1);
     event(m1, "acme", "r1", "DELIVERED", 1000);
     EXPECT_THROW(db_->write([](Poco::Data::Session& s) {
@@ -134,6 +137,9 @@ TEST_F(DeliveryEventRepositoryTest, TheDatabaseRefusesToUpdateOrDeleteEvents) {
         StoreUnavailable);
     EXPECT_EQ(DeliveryEventRepository(*db_).forMessage("acme", m1).front().status, "DELIVERED");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DeliveryEventRepositoryTest,
+                         ::testing::ValuesIn(testing::storageBackends()), testing::backendName);
 
 }  // namespace
 }  // namespace switchboard::store

@@ -6,6 +6,7 @@
 #include "store/TenantRepository.h"
 #include "store/WebhookEventRepository.h"
 #include "support/TempDir.h"
+#include "support/TestDatabase.h"
 #include "util/Digest.h"
 
 #include <Poco/Data/Session.h>
@@ -25,10 +26,12 @@ namespace {
 
 using testing::TempDir;
 
-class StoreTest : public ::testing::Test {
+// Every test runs on SQLite and on PostgreSQL (the same repositories, the same SQL).
+class StoreTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        db_ = Database::openSqlite(dir_.file("store.db"), 4);
+        storage_ = std::make_unique<testing::TestDatabase>(GetParam(), dir_);
+        db_ = storage_->open(4);
         ASSERT_GE(db_->migrate(), 1);
         TenantRepository tenants(*db_);
         tenants.bootstrap({"acme", "Acme", "Acme Clinic", "extreme-main", false}, {"+15550100001"},
@@ -95,13 +98,16 @@ class StoreTest : public ::testing::Test {
     }
 
     TempDir dir_;
+    std::unique_ptr<testing::TestDatabase> storage_;  // outlives db_: dropped after it closes
     std::unique_ptr<Database> db_;
 };
 
-TEST_F(StoreTest, MigrateAppliesOnceAndIsIdempotent) {
+TEST_P(StoreTest, MigrateAppliesOnceAndIsIdempotent) {
     TempDir dir;
-    auto db = Database::openSqlite(dir.file("fresh.db"), 2);
-    const int expected = static_cast<int>(sqliteMigrations().size());
+    testing::TestDatabase fresh(GetParam(), dir);
+    auto db = fresh.open(2);
+    const int expected = static_cast<int>(
+        (GetParam() == "postgresql" ? postgresqlMigrations() : sqliteMigrations()).size());
     ASSERT_GE(expected, 1);
     EXPECT_EQ(db->migrate(), expected);
     EXPECT_EQ(db->migrate(), 0);
@@ -110,14 +116,14 @@ TEST_F(StoreTest, MigrateAppliesOnceAndIsIdempotent) {
         s << "SELECT COUNT(*) FROM schema_migrations", into(recorded), now;
     });
     EXPECT_EQ(recorded, expected);
-    // Reopening the same file finds the schema in place.
+    // Reopening the same database finds the schema in place.
     db.reset();
-    auto again = Database::openSqlite(dir.file("fresh.db"), 2);
+    auto again = fresh.open(2);
     EXPECT_EQ(again->migrate(), 0);
     EXPECT_TRUE(again->ping());
 }
 
-TEST_F(StoreTest, WriteRollsBackOnException) {
+TEST_P(StoreTest, WriteRollsBackOnException) {
     EXPECT_THROW(db_->write([&](Poco::Data::Session& s) {
         MessageRepository::insert(s, outbound("acme", 1000));
         throw std::runtime_error("abort");
@@ -126,7 +132,7 @@ TEST_F(StoreTest, WriteRollsBackOnException) {
     EXPECT_EQ(count("messages"), 0);
 }
 
-TEST_F(StoreTest, TenantBootstrapAndKeyLookup) {
+TEST_P(StoreTest, TenantBootstrapAndKeyLookup) {
     TenantRepository tenants(*db_);
     auto acme = tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789"));
     ASSERT_TRUE(acme);
@@ -141,7 +147,7 @@ TEST_F(StoreTest, TenantBootstrapAndKeyLookup) {
     EXPECT_FALSE(tenants.findByKeyHash("acme-key-0123456789"));
 }
 
-TEST_F(StoreTest, RebootstrapRevokesKeysNoLongerConfigured) {
+TEST_P(StoreTest, RebootstrapRevokesKeysNoLongerConfigured) {
     TenantRepository tenants(*db_);
     const std::string oldKey = util::sha256Hex("acme-key-0123456789");
     const std::string newKey = util::sha256Hex("acme-new-key-0123456789");
@@ -163,7 +169,7 @@ TEST_F(StoreTest, RebootstrapRevokesKeysNoLongerConfigured) {
     EXPECT_FALSE(tenants.findByKeyHash(newKey));
 }
 
-TEST_F(StoreTest, DisabledTenantIsNotFoundByKey) {
+TEST_P(StoreTest, DisabledTenantIsNotFoundByKey) {
     db_->write([&](Poco::Data::Session& s) {
         s << "UPDATE tenants SET disabled = 1 WHERE id = 'acme'", now;
     });
@@ -174,7 +180,7 @@ TEST_F(StoreTest, DisabledTenantIsNotFoundByKey) {
     EXPECT_FALSE(tenants.get("nobody"));
 }
 
-TEST_F(StoreTest, TenantsRemovedFromConfigLoseTheirKeysAndNumbersAndComeBackWhenReadded) {
+TEST_P(StoreTest, TenantsRemovedFromConfigLoseTheirKeysAndNumbersAndComeBackWhenReadded) {
     TenantRepository tenants(*db_);
     const auto globexKey = util::sha256Hex("globex-key-0123456789");
     ASSERT_TRUE(tenants.findByKeyHash(globexKey));
@@ -191,7 +197,7 @@ TEST_F(StoreTest, TenantsRemovedFromConfigLoseTheirKeysAndNumbersAndComeBackWhen
     EXPECT_TRUE(tenants.findByKeyHash(globexKey));
 }
 
-TEST_F(StoreTest, TenantForNumberFollowsBootstrap) {
+TEST_P(StoreTest, TenantForNumberFollowsBootstrap) {
     TenantRepository tenants(*db_);
     EXPECT_EQ(tenants.tenantForNumber("+15550100001"), "acme");
     EXPECT_EQ(tenants.tenantForNumber("+15550200002"), "globex");
@@ -208,7 +214,7 @@ TEST_F(StoreTest, TenantForNumberFollowsBootstrap) {
     EXPECT_EQ(tenants.tenantForNumber("+15550100003"), "globex");
 }
 
-TEST_F(StoreTest, ContactEnsureIsIdempotentPerTenantAndPhone) {
+TEST_P(StoreTest, ContactEnsureIsIdempotentPerTenantAndPhone) {
     std::int64_t first = 0, second = 0, other = 0, otherPhone = 0;
     db_->write([&](Poco::Data::Session& s) {
         first = ContactRepository::ensure(s, "acme", "+15557654321", "Acme Clinic", 1000);
@@ -242,7 +248,7 @@ TEST_F(StoreTest, ContactEnsureIsIdempotentPerTenantAndPhone) {
     EXPECT_EQ(list[1].id, first);
 }
 
-TEST_F(StoreTest, MessageRoundTripKeepsEveryField) {
+TEST_P(StoreTest, MessageRoundTripKeepsEveryField) {
     Message m = inbound("acme", "+15557654321", R"({"usedmodem":"3","port":"7"})");
     m.warning = "a warning";
     m.nextAttemptAt = 777;
@@ -283,7 +289,7 @@ TEST_F(StoreTest, MessageRoundTripKeepsEveryField) {
     EXPECT_FALSE(repo.get("acme", unlinked));
 }
 
-TEST_F(StoreTest, MessageGetIsTenantScoped) {
+TEST_P(StoreTest, MessageGetIsTenantScoped) {
     const std::int64_t id = insert(outbound("acme", 1000));
     MessageRepository repo(*db_);
     ASSERT_TRUE(repo.get("acme", id));
@@ -293,7 +299,7 @@ TEST_F(StoreTest, MessageGetIsTenantScoped) {
     EXPECT_EQ(repo.getAny(id)->tenantId, "acme");
 }
 
-TEST_F(StoreTest, ListPagesNewestFirstWithDirectionFilter) {
+TEST_P(StoreTest, ListPagesNewestFirstWithDirectionFilter) {
     std::vector<std::int64_t> acmeIds;
     for (int i = 0; i < 5; ++i) acmeIds.push_back(insert(outbound("acme", 1000)));
     for (int i = 0; i < 3; ++i) acmeIds.push_back(insert(inbound("acme", "+15557654321")));
@@ -342,7 +348,7 @@ TEST_F(StoreTest, ListPagesNewestFirstWithDirectionFilter) {
     EXPECT_EQ(total, 0);
 }
 
-TEST_F(StoreTest, LatestInboundFromIsTheNewestOfThatTenant) {
+TEST_P(StoreTest, LatestInboundFromIsTheNewestOfThatTenant) {
     MessageRepository repo(*db_);
     EXPECT_FALSE(repo.latestInboundFrom("acme", "+15557654321"));
     insert(inbound("acme", "+15557654321", R"({"port":"1"})"));
@@ -357,7 +363,7 @@ TEST_F(StoreTest, LatestInboundFromIsTheNewestOfThatTenant) {
     EXPECT_FALSE(repo.latestInboundFrom("acme", "+15550000000"));
 }
 
-TEST_F(StoreTest, ClaimDueTakesOnlyDueQueuedOutbound) {
+TEST_P(StoreTest, ClaimDueTakesOnlyDueQueuedOutbound) {
     const std::int64_t due = insert(outbound("acme", 1000));
     insert(outbound("acme", 5000));                   // not due yet
     insert(outbound("acme", 1000, status::kSent));    // not QUEUED
@@ -382,7 +388,7 @@ TEST_F(StoreTest, ClaimDueTakesOnlyDueQueuedOutbound) {
     EXPECT_EQ(atBoundary[0].nextAttemptAt, 5000);
 }
 
-TEST_F(StoreTest, ClaimDueRespectsLimitAndOrder) {
+TEST_P(StoreTest, ClaimDueRespectsLimitAndOrder) {
     const std::int64_t later = insert(outbound("acme", 1500));
     const std::int64_t earlier = insert(outbound("acme", 1000));
     const std::int64_t third = insert(outbound("acme", 1200));
@@ -396,7 +402,7 @@ TEST_F(StoreTest, ClaimDueRespectsLimitAndOrder) {
     EXPECT_EQ(rest[0].id, later);
 }
 
-TEST_F(StoreTest, ClaimedMessageIsNotReclaimableUntilLeaseExpires) {
+TEST_P(StoreTest, ClaimedMessageIsNotReclaimableUntilLeaseExpires) {
     const std::int64_t id = insert(outbound("acme", 1000));
     MessageRepository repo(*db_);
     ASSERT_EQ(repo.claimDue("w1", 2000, 62000, 10).size(), 1u);
@@ -409,13 +415,13 @@ TEST_F(StoreTest, ClaimedMessageIsNotReclaimableUntilLeaseExpires) {
     EXPECT_EQ(lockOwner(id), "w2");
 }
 
-TEST_F(StoreTest, TwoOwnersNeverClaimTheSameMessage) {
+TEST_P(StoreTest, TwoOwnersNeverClaimTheSameMessage) {
     constexpr int kMessages = 60;
     std::set<std::int64_t> all;
     for (int i = 0; i < kMessages; ++i) all.insert(insert(outbound("acme", 1000)));
 
-    // Two pools on the same file, as two processes would have.
-    auto second = Database::openSqlite(dir_.file("store.db"), 4);
+    // Two pools on the same database, as two processes would have.
+    auto second = storage_->open(4);
     std::vector<std::int64_t> byA, byB;
     auto worker = [](Database& db, const std::string& owner, std::vector<std::int64_t>& out) {
         MessageRepository repo(db);
@@ -442,7 +448,7 @@ TEST_F(StoreTest, TwoOwnersNeverClaimTheSameMessage) {
     for (std::int64_t id : setB) EXPECT_EQ(lockOwner(id), "owner-b");
 }
 
-TEST_F(StoreTest, MarkSentOnlyActsOnQueuedAndSetsSentAtOnce) {
+TEST_P(StoreTest, MarkSentOnlyActsOnQueuedAndSetsSentAtOnce) {
     const std::int64_t id = insert(outbound("acme", 1000));
     MessageRepository repo(*db_);
     ASSERT_EQ(repo.claimDue("w1", 2000, 62000, 1).size(), 1u);
@@ -477,7 +483,7 @@ TEST_F(StoreTest, MarkSentOnlyActsOnQueuedAndSetsSentAtOnce) {
     EXPECT_TRUE(repo.claimDue("w1", 10'000'000, 10'060'000, 10).empty());
 }
 
-TEST_F(StoreTest, MarkSentKeepsAnEarlierSentAt) {
+TEST_P(StoreTest, MarkSentKeepsAnEarlierSentAt) {
     const std::int64_t id = insert(outbound("acme", 1000));
     db_->write([&](Poco::Data::Session& s) {
         Poco::Int64 messageId = id;
@@ -487,7 +493,7 @@ TEST_F(StoreTest, MarkSentKeepsAnEarlierSentAt) {
     EXPECT_EQ(MessageRepository(*db_).getAny(id)->sentAt, 1234);
 }
 
-TEST_F(StoreTest, ScheduleRetryRequeuesAndReleasesTheLease) {
+TEST_P(StoreTest, ScheduleRetryRequeuesAndReleasesTheLease) {
     const std::int64_t id = insert(outbound("acme", 1000));
     MessageRepository repo(*db_);
     ASSERT_EQ(repo.claimDue("w1", 2000, 62000, 1).size(), 1u);
@@ -507,7 +513,7 @@ TEST_F(StoreTest, ScheduleRetryRequeuesAndReleasesTheLease) {
     EXPECT_EQ(again[0].attempts, 1);
 }
 
-TEST_F(StoreTest, MarkFailedOnlyActsOnQueuedAndSetsFailedAtOnce) {
+TEST_P(StoreTest, MarkFailedOnlyActsOnQueuedAndSetsFailedAtOnce) {
     const std::int64_t id = insert(outbound("acme", 1000));
     MessageRepository repo(*db_);
     db_->write([&](Poco::Data::Session& s) {
@@ -537,7 +543,7 @@ TEST_F(StoreTest, MarkFailedOnlyActsOnQueuedAndSetsFailedAtOnce) {
     EXPECT_TRUE(repo.claimDue("w1", 10'000'000, 10'060'000, 10).empty());
 }
 
-TEST_F(StoreTest, WebhookEventsNewestFirst) {
+TEST_P(StoreTest, WebhookEventsNewestFirst) {
     WebhookEventRepository events(*db_);
     WebhookEventRecord e;
     e.routePath = "/api/webhook/extreme";
@@ -582,7 +588,7 @@ TEST_F(StoreTest, WebhookEventsNewestFirst) {
     EXPECT_FALSE(all[2].messageId);
 }
 
-TEST_F(StoreTest, LearnedRoutesNeverOverwriteManualOnes) {
+TEST_P(StoreTest, LearnedRoutesNeverOverwriteManualOnes) {
     ModemRouteRepository routes(*db_);
     EXPECT_FALSE(routes.tenantFor("extreme-main", "3", "7"));
 
@@ -622,7 +628,7 @@ TEST_F(StoreTest, LearnedRoutesNeverOverwriteManualOnes) {
     EXPECT_EQ(all[1].tenantId, "globex");
 }
 
-TEST_F(StoreTest, ManualRouteCanBeReplacedManually) {
+TEST_P(StoreTest, ManualRouteCanBeReplacedManually) {
     ModemRouteRepository routes(*db_);
     routes.setManual({"extreme-main", "3", "7", "acme", "manual", 1000});
     routes.setManual({"extreme-main", "3", "7", "globex", "manual", 2000});
@@ -630,6 +636,9 @@ TEST_F(StoreTest, ManualRouteCanBeReplacedManually) {
     ASSERT_EQ(routes.all().size(), 1u);
     EXPECT_EQ(routes.all()[0].updatedAt, 2000);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::storageBackends()),
+                         testing::backendName);
 
 }  // namespace
 }  // namespace switchboard::store
