@@ -60,6 +60,8 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
                                                            : config_.storage.sqlitePath,
                     applied);
     bootstrapTenants();
+    jobs_ = std::make_unique<PeriodicJobs>(*db_, clock_);
+    for (auto& job : PeriodicJobs::standardJobs()) jobs_->add(std::move(job));
 
     dispatcher_ =
         std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch, clock_);
@@ -113,6 +115,7 @@ void Service::start() {
         new http::RequestHandlerFactory(router_, s.maxBodyBytes), *threads_, socket, params);
     server_->start();
     dispatcher_->start();
+    jobs_->start();
     started_ = true;
     std::string providers;
     for (const auto& [id, p] : providers_->all())
@@ -129,6 +132,7 @@ void Service::stop() {
     server_->stopAll(false);
     threads_->joinAll();
     dispatcher_->stop();
+    jobs_->stop();
     log.information("stopped");
 }
 

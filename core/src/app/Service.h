@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/PeriodicJobs.h"
 #include "config/AppConfig.h"
 #include "http/Authenticator.h"
 #include "http/Router.h"
@@ -52,6 +53,7 @@ class Service {
     std::unique_ptr<plugin::ProviderSet> providers_;
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<messaging::OutboxDispatcher> dispatcher_;
+    std::unique_ptr<PeriodicJobs> jobs_;
     std::unique_ptr<messaging::SendService> sends_;
     std::unique_ptr<messaging::WebhookService> webhooks_;
     std::unique_ptr<http::ServiceContext> context_;

@@ -201,6 +201,36 @@ void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
 
 void Database::read(const std::function<void(Poco::Data::Session&)>& body) { run(false, body); }
 
+bool Database::runExclusively(std::int64_t lockKey, const std::function<void()>& body) {
+    if (dialect_ != "postgresql") {
+        body();
+        return true;
+    }
+    std::optional<Poco::Data::Session> session;
+    bool locked = false;
+    try {
+        session.emplace(pool_->get());
+        Poco::Int64 key = lockKey;
+        *session << "SELECT pg_try_advisory_lock($1)", bind(key), into(locked), now;
+    } catch (const Poco::Exception& e) {
+        throw StoreUnavailable("cannot take job lock: " + describe(e));
+    }
+    if (!locked) return false;
+    struct Unlock {
+        Poco::Data::Session& s;
+        Poco::Int64 key;
+        ~Unlock() {
+            try {
+                s << "SELECT pg_advisory_unlock($1)", bind(key), now;
+            } catch (...) {
+                // The lock dies with the session anyway.
+            }
+        }
+    } unlock{*session, lockKey};
+    body();
+    return true;
+}
+
 bool Database::ping() {
     try {
         int one = 0;

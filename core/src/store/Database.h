@@ -49,6 +49,11 @@ class Database {
     /// Runs `body` on a pooled session without a transaction (reads see committed data).
     void read(const std::function<void(Poco::Data::Session&)>& body);
 
+    /// Runs `body` only if no other process is running the job `lockKey` right now
+    /// (PostgreSQL: pg_try_advisory_lock on a session held for the duration; SQLite: one
+    /// process per file, so it simply runs). Returns whether it ran. Throws StoreUnavailable.
+    bool runExclusively(std::int64_t lockKey, const std::function<void()>& body);
+
     /// True when a trivial query succeeds.
     bool ping();
 
