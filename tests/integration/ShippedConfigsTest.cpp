@@ -17,7 +17,8 @@ const std::map<std::string, std::string> kEnv = {
     {"SMSRETAIL_WEBHOOK_SECRET", "retail-secret"},
     {"SMSRETAIL_API_KEY", "retail-key"},
     {"T23_API_KEY", "t23-key-123"},
-    {"T23_WEBHOOK_SECRET", "t23-secret"}, {"SWITCHBOARD_DB_PASSWORD", "db-password"},
+    {"T23_WEBHOOK_SECRET", "t23-secret"},
+    {"SWITCHBOARD_DB_PASSWORD", "db-password"},
     {"T23_WEBHOOK_TOKEN", "t23-token"}};
 
 TEST(ShippedConfigs, EveryShippedConfigurationPassesCheckConfig) {
