@@ -43,6 +43,12 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
     registry_.loadDirectory(config_.pluginDirectory);
     providers_ = std::make_unique<plugin::ProviderSet>(config_, registry_);
     registerSecrets(config_);  // now including the schema-declared provider secrets
+    if (config_.server.publicBaseUrl.empty() && !config_.routes.empty())
+        log.warning(
+            "server.public_base_url is not set: providers get no status-callback URL, and "
+            "URL-signed "
+            "webhooks (Twilio) are checked against the request's Host header, which fails behind a "
+            "proxy");
     for (const auto& name : registry_.names()) {
         const auto* library = registry_.find(name);
         log.information("plugin %s %s loaded from %s", name, library->version(), library->path());
