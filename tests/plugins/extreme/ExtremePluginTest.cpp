@@ -1,27 +1,19 @@
 // Tests the built sb_extreme.so through the host's own loader and ABI wrapper, so what is
 // covered is exactly what the service will run: descriptor checks, JSON across the C
 // boundary, and the codec's behaviour on fixture payloads (see fixtures/README.md).
-#include "plugin/PluginLibrary.h"
-#include "plugin/ProviderInstance.h"
+#include "support/PluginTestHarness.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
-#include <vector>
 
-#ifndef SWITCHBOARD_PLUGIN_DIR
-#error "SWITCHBOARD_PLUGIN_DIR must name the directory holding sb_extreme.so"
-#endif
 #ifndef SWITCHBOARD_EXTREME_FIXTURES
 #error "SWITCHBOARD_EXTREME_FIXTURES must name tests/plugins/extreme/fixtures"
 #endif
@@ -30,77 +22,39 @@ namespace {
 
 using Poco::JSON::Object;
 using switchboard::plugin::HookResult;
-using switchboard::plugin::PluginLibrary;
 using switchboard::plugin::ProviderInstance;
 using switchboard::plugin::WebhookRequest;
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using switchboard::testing::expectNoFailuresAcrossThreads;
+using switchboard::testing::Headers;
+using switchboard::testing::keysOf;
+using switchboard::testing::parseEvent;
+using switchboard::testing::parseJson;
+using switchboard::testing::sendResult;
 
 constexpr const char* kApiKey = "ext-test-key-0123456789";
 constexpr const char* kSecret = "wh-secret-abcdef";
 constexpr const char* kDefaultUrl = "https://extremesms.net/api/v2/sms/sendsingle";
 
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(SWITCHBOARD_EXTREME_FIXTURES) + "/" + name, std::ios::binary);
-    if (!in) throw std::runtime_error("missing fixture " + name);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-Object::Ptr parseJson(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
-
-std::set<std::string> keysOf(const Object& object) {
-    std::set<std::string> keys;
-    for (const auto& [key, value] : object) keys.insert(key);
-    return keys;
+    return switchboard::testing::readFixture(SWITCHBOARD_EXTREME_FIXTURES, name);
 }
 
 WebhookRequest webhook(const std::string& body, Headers headers = {}) {
-    WebhookRequest request;
-    request.method = "POST";
-    request.path = "/api/webhook/extreme";
-    request.headers = std::move(headers);
-    request.headers.emplace_back("content-type", "application/json");
-    request.body = body;
-    request.remoteAddr = "203.0.113.7";
-    request.publicUrl = "https://sb.example.com/api/webhook/extreme";
-    return request;
+    return switchboard::testing::jsonWebhook("/api/webhook/extreme", body, std::move(headers),
+                                             "203.0.113.7");
 }
 
 std::string outbound(const std::string& kind, const std::string& to, const std::string& text,
                      Object::Ptr replyContext = Object::Ptr()) {
-    Object message;
-    message.set("message_id", "42");
-    message.set("to", to);
-    message.set("from", Poco::Dynamic::Var());
-    message.set("text", text);
-    message.set("kind", kind);
-    if (!replyContext.isNull()) {
-        message.set("reply_context", replyContext);
-    } else {
-        message.set("reply_context", Poco::Dynamic::Var());
-    }
-    message.set("status_callback_url", Poco::Dynamic::Var());
-    std::ostringstream out;
-    message.stringify(out);
-    return out.str();
+    return switchboard::testing::outboundMessage(kind, to, text, std::nullopt, replyContext,
+                                                 std::nullopt);
 }
 
-class ExtremePluginTest : public ::testing::Test {
-  protected:
-    static void SetUpTestSuite() {
-        try {
-            library_ = PluginLibrary::load(std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_extreme.so");
-        } catch (const std::exception& e) {
-            loadError_ = e.what();
-        }
-    }
-    static void TearDownTestSuite() { library_.reset(); }
-    void SetUp() override { ASSERT_TRUE(library_ != nullptr) << loadError_; }
+class ExtremePluginTest : public switchboard::testing::PluginSuite<ExtremePluginTest> {
+  public:
+    static constexpr const char* kPluginFile = "sb_extreme.so";
 
+  protected:
     static std::unique_ptr<ProviderInstance> make(const std::string& configJson) {
         return std::make_unique<ProviderInstance>(*library_, "extreme-test", configJson);
     }
@@ -114,29 +68,9 @@ class ExtremePluginTest : public ::testing::Test {
 
     // The single inbound event of a successful parse.
     static Object::Ptr parseInbound(const ProviderInstance& instance, const std::string& body) {
-        HookResult result = instance.parse(webhook(body));
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        if (!result.ok()) return new Object;
-        auto events = parseJson(result.output)->getArray("events");
-        EXPECT_EQ(events->size(), 1u);
-        auto event = events->getObject(0);
-        EXPECT_EQ(event->getValue<std::string>("type"), "inbound");
-        return event;
+        return parseEvent(instance, webhook(body), "inbound");
     }
-
-    static Object::Ptr sendResult(const ProviderInstance& instance, int status,
-                                  const std::string& body, const Headers& headers = {}) {
-        HookResult result = instance.parseSendResponse(status, headers, body);
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        return result.ok() ? parseJson(result.output) : Object::Ptr(new Object);
-    }
-
-    static std::unique_ptr<PluginLibrary> library_;
-    static std::string loadError_;
 };
-
-std::unique_ptr<PluginLibrary> ExtremePluginTest::library_;
-std::string ExtremePluginTest::loadError_;
 
 // ---- descriptor and config ----------------------------------------------------------------
 
@@ -621,22 +555,16 @@ TEST_F(ExtremePluginTest, WebhookResponseIsTheSameForEveryResult) {
 TEST_F(ExtremePluginTest, HooksRunConcurrentlyOnOneInstance) {
     auto instance = withSecret();
     const auto body = fixture("inbound_string_numbers.json");
-    std::vector<std::thread> threads;
-    std::vector<int> failures(4, 0);
-    for (int t = 0; t < 4; ++t) {
-        threads.emplace_back([&, t] {
-            for (int i = 0; i < 200; ++i) {
-                auto request = webhook(body, {{"x-webhook-secret", kSecret}});
-                if (instance->detect(request).status != SB_OK) ++failures[t];
-                if (instance->verify(request).status != SB_OK) ++failures[t];
-                if (instance->parse(request).status != SB_OK) ++failures[t];
-                if (instance->buildSend(outbound("initial", "+14155550123", "x")).status != SB_OK)
-                    ++failures[t];
-            }
-        });
-    }
-    for (auto& thread : threads) thread.join();
-    for (int t = 0; t < 4; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+    expectNoFailuresAcrossThreads(4, 200, [&] {
+        int failures = 0;
+        auto request = webhook(body, {{"x-webhook-secret", kSecret}});
+        if (instance->detect(request).status != SB_OK) ++failures;
+        if (instance->verify(request).status != SB_OK) ++failures;
+        if (instance->parse(request).status != SB_OK) ++failures;
+        if (instance->buildSend(outbound("initial", "+14155550123", "x")).status != SB_OK)
+            ++failures;
+        return failures;
+    });
 }
 
 }  // namespace

@@ -3,30 +3,21 @@
 // boundary, and the codec's behaviour on fixture payloads. Every signature used here was
 // computed by the openssl command line over the fixture files, not by the code under test
 // (see fixtures/README.md).
-#include "plugin/PluginLibrary.h"
-#include "plugin/ProviderInstance.h"
+#include "support/PluginTestHarness.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
-#include <vector>
 
-#ifndef SWITCHBOARD_PLUGIN_DIR
-#error "SWITCHBOARD_PLUGIN_DIR must name the directory holding sb_smsretail.so"
-#endif
 #ifndef SWITCHBOARD_SMSRETAIL_FIXTURES
 #error "SWITCHBOARD_SMSRETAIL_FIXTURES must name tests/plugins/smsretail/fixtures"
 #endif
@@ -35,10 +26,15 @@ namespace {
 
 using Poco::JSON::Object;
 using switchboard::plugin::HookResult;
-using switchboard::plugin::PluginLibrary;
 using switchboard::plugin::ProviderInstance;
 using switchboard::plugin::WebhookRequest;
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using switchboard::testing::expectNoFailuresAcrossThreads;
+using switchboard::testing::Headers;
+using switchboard::testing::keysOf;
+using switchboard::testing::parseEvent;
+using switchboard::testing::parseJson;
+using switchboard::testing::sendRequest;
+using switchboard::testing::sendResult;
 
 // The secret the fixture signatures were made with (fixtures/README.md).
 constexpr const char* kSecret = "sr-test-secret-7f3a";
@@ -46,11 +42,7 @@ constexpr const char* kApiKey = "sr-api-key-0123456789";
 constexpr const char* kSendUrl = "https://api.sms-retail.example/v1/messages";
 
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(SWITCHBOARD_SMSRETAIL_FIXTURES) + "/" + name, std::ios::binary);
-    if (!in) throw std::runtime_error("missing fixture " + name);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return switchboard::testing::readFixture(SWITCHBOARD_SMSRETAIL_FIXTURES, name);
 }
 
 // A stored signature: the fixture holds exactly the 64 hex digits openssl printed.
@@ -62,28 +54,9 @@ std::string upper(std::string s) {
     return s;
 }
 
-Object::Ptr parseJson(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
-
-std::set<std::string> keysOf(const Object& object) {
-    std::set<std::string> keys;
-    for (const auto& [key, value] : object) keys.insert(key);
-    return keys;
-}
-
-// Header names lowercased, as the host delivers them.
 WebhookRequest webhook(const std::string& body, Headers headers = {}) {
-    WebhookRequest request;
-    request.method = "POST";
-    request.path = "/api/webhooks/sms";
-    request.headers = std::move(headers);
-    request.headers.emplace_back("content-type", "application/json");
-    request.body = body;
-    request.remoteAddr = "203.0.113.9";
-    request.publicUrl = "https://sb.example.com/api/webhooks/sms";
-    return request;
+    return switchboard::testing::jsonWebhook("/api/webhooks/sms", body, std::move(headers),
+                                             "203.0.113.9");
 }
 
 WebhookRequest signedWebhook(const std::string& body, const std::string& sig) {
@@ -94,33 +67,14 @@ std::string outbound(const std::string& to, const std::string& text,
                      std::optional<std::string> from = std::nullopt,
                      const std::string& kind = "initial",
                      Object::Ptr replyContext = Object::Ptr()) {
-    Object message;
-    message.set("message_id", "42");
-    message.set("to", to);
-    message.set("from", from ? Poco::Dynamic::Var(*from) : Poco::Dynamic::Var());
-    message.set("text", text);
-    message.set("kind", kind);
-    message.set("reply_context",
-                replyContext.isNull() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(replyContext));
-    message.set("status_callback_url", Poco::Dynamic::Var());
-    std::ostringstream out;
-    message.stringify(out);
-    return out.str();
+    return switchboard::testing::outboundMessage(kind, to, text, from, replyContext, std::nullopt);
 }
 
-class SmsRetailPluginTest : public ::testing::Test {
-  protected:
-    static void SetUpTestSuite() {
-        try {
-            library_ =
-                PluginLibrary::load(std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_smsretail.so");
-        } catch (const std::exception& e) {
-            loadError_ = e.what();
-        }
-    }
-    static void TearDownTestSuite() { library_.reset(); }
-    void SetUp() override { ASSERT_TRUE(library_ != nullptr) << loadError_; }
+class SmsRetailPluginTest : public switchboard::testing::PluginSuite<SmsRetailPluginTest> {
+  public:
+    static constexpr const char* kPluginFile = "sb_smsretail.so";
 
+  protected:
     static std::unique_ptr<ProviderInstance> make(const std::string& configJson) {
         return std::make_unique<ProviderInstance>(*library_, "smsretail-test", configJson);
     }
@@ -138,35 +92,9 @@ class SmsRetailPluginTest : public ::testing::Test {
 
     // The single delivery receipt of a successful parse.
     static Object::Ptr parseReceipt(const ProviderInstance& instance, const std::string& body) {
-        HookResult result = instance.parse(webhook(body));
-        EXPECT_EQ(result.status, SB_OK) << body << ": " << result.output;
-        if (!result.ok()) return new Object;
-        auto events = parseJson(result.output)->getArray("events");
-        EXPECT_EQ(events->size(), 1u);
-        auto event = events->getObject(0);
-        EXPECT_EQ(event->getValue<std::string>("type"), "delivery_receipt");
-        return event;
+        return parseEvent(instance, webhook(body), "delivery_receipt", body + ": ");
     }
-
-    static Object::Ptr sendRequest(const ProviderInstance& instance, const std::string& message) {
-        HookResult result = instance.buildSend(message);
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        return result.ok() ? parseJson(result.output) : Object::Ptr(new Object);
-    }
-
-    static Object::Ptr sendResult(const ProviderInstance& instance, int status,
-                                  const std::string& body, const Headers& headers = {}) {
-        HookResult result = instance.parseSendResponse(status, headers, body);
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        return result.ok() ? parseJson(result.output) : Object::Ptr(new Object);
-    }
-
-    static std::unique_ptr<PluginLibrary> library_;
-    static std::string loadError_;
 };
-
-std::unique_ptr<PluginLibrary> SmsRetailPluginTest::library_;
-std::string SmsRetailPluginTest::loadError_;
 
 // ---- descriptor and config ----------------------------------------------------------------
 
@@ -783,30 +711,20 @@ TEST_F(SmsRetailPluginTest, HooksRunConcurrentlyOnOneInstance) {
     const std::string body = fixture("dlr_failed_pretty.json");
     const std::string sig = signature("dlr_failed_pretty.json");
     const std::string response = fixture("send_200_id.json");
-    std::vector<std::thread> threads;
-    std::vector<int> failures(4, 0);
-    for (int t = 0; t < 4; ++t) {
-        threads.emplace_back([&, t] {
-            for (int i = 0; i < 200; ++i) {
-                auto request = signedWebhook(body, sig);
-                if (instance->detect(request).status != SB_OK) ++failures[t];
-                if (instance->verify(request).status != SB_OK) ++failures[t];
-                if (instance->verify(signedWebhook(body, std::string(64, 'a'))).status !=
-                    SB_REJECTED)
-                    ++failures[t];
-                HookResult parsed = instance->parse(request);
-                if (!parsed.ok() || parsed.output.find("\"12347\"") == std::string::npos)
-                    ++failures[t];
-                if (instance->buildSend(outbound("+14155550123", "x")).status != SB_OK)
-                    ++failures[t];
-                HookResult sent = instance->parseSendResponse(200, {}, response);
-                if (!sent.ok() || sent.output.find("\"987654321\"") == std::string::npos)
-                    ++failures[t];
-            }
-        });
-    }
-    for (auto& thread : threads) thread.join();
-    for (int t = 0; t < 4; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+    expectNoFailuresAcrossThreads(4, 200, [&] {
+        int failures = 0;
+        auto request = signedWebhook(body, sig);
+        if (instance->detect(request).status != SB_OK) ++failures;
+        if (instance->verify(request).status != SB_OK) ++failures;
+        if (instance->verify(signedWebhook(body, std::string(64, 'a'))).status != SB_REJECTED)
+            ++failures;
+        HookResult parsed = instance->parse(request);
+        if (!parsed.ok() || parsed.output.find("\"12347\"") == std::string::npos) ++failures;
+        if (instance->buildSend(outbound("+14155550123", "x")).status != SB_OK) ++failures;
+        HookResult sent = instance->parseSendResponse(200, {}, response);
+        if (!sent.ok() || sent.output.find("\"987654321\"") == std::string::npos) ++failures;
+        return failures;
+    });
 }
 
 }  // namespace

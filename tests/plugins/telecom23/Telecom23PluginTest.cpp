@@ -2,30 +2,22 @@
 // covered is exactly what the service will run: descriptor checks, JSON across the C
 // boundary, and the codec's behaviour on fixture payloads (see fixtures/README.md).
 // Every signature used here was computed by the openssl CLI, not by the code under test.
-#include "plugin/PluginLibrary.h"
-#include "plugin/ProviderInstance.h"
+#include "support/PluginTestHarness.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
-#include <vector>
 
-#ifndef SWITCHBOARD_PLUGIN_DIR
-#error "SWITCHBOARD_PLUGIN_DIR must name the directory holding sb_telecom23.so"
-#endif
 #ifndef SWITCHBOARD_TELECOM23_FIXTURES
 #error "SWITCHBOARD_TELECOM23_FIXTURES must name tests/plugins/telecom23/fixtures"
 #endif
@@ -34,10 +26,16 @@ namespace {
 
 using Poco::JSON::Object;
 using switchboard::plugin::HookResult;
-using switchboard::plugin::PluginLibrary;
 using switchboard::plugin::ProviderInstance;
 using switchboard::plugin::WebhookRequest;
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using switchboard::testing::expectNoFailuresAcrossThreads;
+using switchboard::testing::expectRejected;
+using switchboard::testing::Headers;
+using switchboard::testing::keysOf;
+using switchboard::testing::parseEvent;
+using switchboard::testing::parseJson;
+using switchboard::testing::sendResult;
+using switchboard::testing::statusTableOf;
 
 constexpr const char* kApiKey = "t23-test-key-0123456789abcdef";
 constexpr const char* kToken = "tok_8f3a2b1c9d7e6f50";
@@ -46,19 +44,11 @@ constexpr const char* kDefaultUrl = "https://restlink23telecom.com/api/v1/sms/se
 constexpr std::int64_t kToleranceMs = 300 * 1000;
 
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(SWITCHBOARD_TELECOM23_FIXTURES) + "/" + name, std::ios::binary);
-    if (!in) throw std::runtime_error("missing fixture " + name);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return switchboard::testing::readFixture(SWITCHBOARD_TELECOM23_FIXTURES, name);
 }
 
-// One-value fixtures (secret, timestamp, signature header): a trailing newline left by an
-// editor or `echo` is not part of the value.
 std::string fixtureValue(const std::string& name) {
-    std::string text = fixture(name);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-    return text;
+    return switchboard::testing::readFixtureValue(SWITCHBOARD_TELECOM23_FIXTURES, name);
 }
 
 const std::string& secret() {
@@ -71,29 +61,12 @@ const std::string& timestampText() {
 }
 std::int64_t timestampMs() { return std::stoll(timestampText()) * 1000; }
 
-Object::Ptr parseJson(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
-
-std::set<std::string> keysOf(const Object& object) {
-    std::set<std::string> keys;
-    for (const auto& [key, value] : object) keys.insert(key);
-    return keys;
-}
-
 WebhookRequest webhook(const std::string& body, Headers headers = {}, std::string query = {},
                        std::int64_t receivedAtMs = 0) {
-    WebhookRequest request;
-    request.method = "POST";
-    request.path = "/api/webhook/telecom23";
-    request.query = std::move(query);
-    request.headers = std::move(headers);
-    request.headers.emplace_back("content-type", "application/json");
+    WebhookRequest request = switchboard::testing::jsonWebhook("/api/webhook/telecom23", body,
+                                                               std::move(headers), "203.0.113.23");
     request.headers.emplace_back("user-agent", "23Telecom-Webhooks/1.0");
-    request.body = body;
-    request.remoteAddr = "203.0.113.23";
-    request.publicUrl = "https://sb.example.com/api/webhook/telecom23";
+    request.query = std::move(query);
     if (!request.query.empty()) request.publicUrl += "?" + request.query;
     // Explicit even where unused, so no test depends on a default receive time.
     request.receivedAtMs = receivedAtMs;
@@ -110,42 +83,21 @@ WebhookRequest signedWebhook(const std::string& bodyFixture, const std::string& 
 
 std::string outbound(const std::string& kind, const std::string& to, const std::string& text,
                      const std::string& from = {}) {
-    Object message;
-    message.set("message_id", "42");
-    message.set("to", to);
-    if (from.empty()) {
-        message.set("from", Poco::Dynamic::Var());
-    } else {
-        message.set("from", from);
-    }
-    message.set("text", text);
-    message.set("kind", kind);
+    Object::Ptr context;
     if (kind == "reply") {
-        Object::Ptr context = new Object;
+        context = new Object;
         context->set("usedmodem", "7");
-        message.set("reply_context", context);
-    } else {
-        message.set("reply_context", Poco::Dynamic::Var());
     }
-    message.set("status_callback_url", "https://sb.example.com/api/webhook/telecom23");
-    std::ostringstream out;
-    message.stringify(out);
-    return out.str();
+    return switchboard::testing::outboundMessage(
+        kind, to, text, from.empty() ? std::nullopt : std::optional<std::string>(from), context,
+        "https://sb.example.com/api/webhook/telecom23");
 }
 
-class Telecom23PluginTest : public ::testing::Test {
-  protected:
-    static void SetUpTestSuite() {
-        try {
-            library_ =
-                PluginLibrary::load(std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_telecom23.so");
-        } catch (const std::exception& e) {
-            loadError_ = e.what();
-        }
-    }
-    static void TearDownTestSuite() { library_.reset(); }
-    void SetUp() override { ASSERT_TRUE(library_ != nullptr) << loadError_; }
+class Telecom23PluginTest : public switchboard::testing::PluginSuite<Telecom23PluginTest> {
+  public:
+    static constexpr const char* kPluginFile = "sb_telecom23.so";
 
+  protected:
     static std::unique_ptr<ProviderInstance> make(const std::string& extraConfig = {}) {
         std::string config = std::string(R"({"api_key":")") + kApiKey + R"(","sender_id":")" +
                              kSenderId + "\"" + extraConfig + "}";
@@ -165,35 +117,9 @@ class Telecom23PluginTest : public ::testing::Test {
 
     // The single delivery-receipt event of a successful parse.
     static Object::Ptr parseReceipt(const ProviderInstance& instance, const std::string& body) {
-        HookResult result = instance.parse(webhook(body));
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        if (!result.ok()) return new Object;
-        auto events = parseJson(result.output)->getArray("events");
-        EXPECT_EQ(events->size(), 1u);
-        auto event = events->getObject(0);
-        EXPECT_EQ(event->getValue<std::string>("type"), "delivery_receipt");
-        return event;
+        return parseEvent(instance, webhook(body), "delivery_receipt");
     }
-
-    static Object::Ptr sendResult(const ProviderInstance& instance, int status,
-                                  const std::string& body, const Headers& headers = {}) {
-        HookResult result = instance.parseSendResponse(status, headers, body);
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        return result.ok() ? parseJson(result.output) : Object::Ptr(new Object);
-    }
-
-    static void expectRejected(const HookResult& result, const std::string& reason,
-                               const std::string& context = {}) {
-        EXPECT_EQ(result.status, SB_REJECTED) << context << ": " << result.output;
-        EXPECT_EQ(result.output, reason) << context;
-    }
-
-    static std::unique_ptr<PluginLibrary> library_;
-    static std::string loadError_;
 };
-
-std::unique_ptr<PluginLibrary> Telecom23PluginTest::library_;
-std::string Telecom23PluginTest::loadError_;
 
 // ---- descriptor and config ----------------------------------------------------------------
 
@@ -226,9 +152,7 @@ TEST_F(Telecom23PluginTest, DescriptorNamesThePluginAndDeclaresItsSchema) {
 }
 
 TEST_F(Telecom23PluginTest, DefaultStatusTable) {
-    auto table = parseJson(library_->descriptor().default_status_table_json);
-    std::map<std::string, std::string> actual;
-    for (const auto& [raw, canonical] : *table) actual[raw] = canonical.convert<std::string>();
+    const std::map<std::string, std::string> actual = statusTableOf(*library_);
     const std::map<std::string, std::string> expected = {
         {"DELIVRD", "DELIVERED"}, {"UNDELIV", "FAILED"},  {"SENT", "SENT"},
         {"PENDING", "PENDING"},   {"REJECTD", "FAILED"},  {"EXPIRED", "UNDELIVERED"},
@@ -893,27 +817,21 @@ TEST_F(Telecom23PluginTest, HooksRunConcurrentlyOnOneInstance) {
     const auto wrong = fixtureValue("dlr_signed_wrong_secret.sig");
     const auto sendOk = fixture("send_200.json");
     constexpr int kThreads = 8;
-    std::vector<std::thread> threads;
-    std::vector<int> failures(kThreads, 0);
-    for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&, t] {
-            for (int i = 0; i < 200; ++i) {
-                auto good = signedWebhook("dlr_signed.json", signature, 4000, token);
-                auto bad = signedWebhook("dlr_signed.json", wrong, 4000, token);
-                if (instance->detect(good).status != SB_OK) ++failures[t];
-                if (instance->verify(good).status != SB_OK) ++failures[t];
-                if (instance->verify(bad).output != "signature mismatch") ++failures[t];
-                if (instance->parse(good).status != SB_OK) ++failures[t];
-                if (instance->buildSend(outbound("initial", "+14155551234", "x")).status != SB_OK)
-                    ++failures[t];
-                if (instance->parseSendResponse(200, {}, sendOk).output.find("ACCEPTED") ==
-                    std::string::npos)
-                    ++failures[t];
-            }
-        });
-    }
-    for (auto& thread : threads) thread.join();
-    for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+    expectNoFailuresAcrossThreads(kThreads, 200, [&] {
+        int failures = 0;
+        auto good = signedWebhook("dlr_signed.json", signature, 4000, token);
+        auto bad = signedWebhook("dlr_signed.json", wrong, 4000, token);
+        if (instance->detect(good).status != SB_OK) ++failures;
+        if (instance->verify(good).status != SB_OK) ++failures;
+        if (instance->verify(bad).output != "signature mismatch") ++failures;
+        if (instance->parse(good).status != SB_OK) ++failures;
+        if (instance->buildSend(outbound("initial", "+14155551234", "x")).status != SB_OK)
+            ++failures;
+        if (instance->parseSendResponse(200, {}, sendOk).output.find("ACCEPTED") ==
+            std::string::npos)
+            ++failures;
+        return failures;
+    });
 }
 
 }  // namespace

@@ -4,30 +4,24 @@
 // Every signature used here was computed by Twilio's official Node SDK (fixtures/*.sig), not
 // by the code under test; TwilioSignatureOracleTest.cpp runs that SDK live over many more
 // URLs and parameter sets.
-#include "plugin/PluginLibrary.h"
-#include "plugin/ProviderInstance.h"
+#include "support/PluginTestHarness.h"
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <cctype>
-#include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
-#ifndef SWITCHBOARD_PLUGIN_DIR
-#error "SWITCHBOARD_PLUGIN_DIR must name the directory holding sb_twilio.so"
-#endif
 #ifndef SWITCHBOARD_TWILIO_FIXTURES
 #error "SWITCHBOARD_TWILIO_FIXTURES must name tests/plugins/twilio/fixtures"
 #endif
@@ -36,10 +30,16 @@ namespace {
 
 using Poco::JSON::Object;
 using switchboard::plugin::HookResult;
-using switchboard::plugin::PluginLibrary;
 using switchboard::plugin::ProviderInstance;
 using switchboard::plugin::WebhookRequest;
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using switchboard::testing::expectNoFailuresAcrossThreads;
+using switchboard::testing::expectRejected;
+using switchboard::testing::keysOf;
+using switchboard::testing::parseEvent;
+using switchboard::testing::parseJson;
+using switchboard::testing::sendRequest;
+using switchboard::testing::sendResult;
+using switchboard::testing::statusTableOf;
 
 constexpr const char* kAccountSid = "AC0123456789abcdef0123456789abcdef";
 constexpr const char* kServiceSid = "MG0123456789abcdef0123456789abcdef";
@@ -51,35 +51,16 @@ constexpr const char* kSid = "SM1f0e8ae6ade43cb3c0ce4525424e404f";
 constexpr const char* kTwiml = R"(<?xml version="1.0" encoding="UTF-8"?><Response/>)";
 
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(SWITCHBOARD_TWILIO_FIXTURES) + "/" + name, std::ios::binary);
-    if (!in) throw std::runtime_error("missing fixture " + name);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return switchboard::testing::readFixture(SWITCHBOARD_TWILIO_FIXTURES, name);
 }
 
-// One-value fixtures (token, signature, URL): a trailing newline left by an editor is not
-// part of the value.
 std::string fixtureValue(const std::string& name) {
-    std::string text = fixture(name);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-    return text;
+    return switchboard::testing::readFixtureValue(SWITCHBOARD_TWILIO_FIXTURES, name);
 }
 
 const std::string& authToken() {
     static const std::string value = fixtureValue("auth_token.txt");
     return value;
-}
-
-Object::Ptr parseJson(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
-
-std::set<std::string> keysOf(const Object& object) {
-    std::set<std::string> keys;
-    for (const auto& [key, value] : object) keys.insert(key);
-    return keys;
 }
 
 std::string base64(const std::string& data) {
@@ -121,43 +102,17 @@ WebhookRequest signedWebhook(const std::string& bodyFixture, const std::string& 
 std::string outbound(const std::string& to, const std::string& text, const std::string& from = {},
                      const std::string& callback = kPublicUrl,
                      const std::string& kind = "initial") {
-    Object message;
-    message.set("message_id", "42");
-    message.set("to", to);
-    if (from.empty()) {
-        message.set("from", Poco::Dynamic::Var());
-    } else {
-        message.set("from", from);
-    }
-    message.set("text", text);
-    message.set("kind", kind);
-    if (kind == "reply") {
-        message.set("reply_context", Object::Ptr(new Object));
-    } else {
-        message.set("reply_context", Poco::Dynamic::Var());
-    }
-    if (callback.empty()) {
-        message.set("status_callback_url", Poco::Dynamic::Var());
-    } else {
-        message.set("status_callback_url", callback);
-    }
-    std::ostringstream out;
-    message.stringify(out);
-    return out.str();
+    return switchboard::testing::outboundMessage(
+        kind, to, text, from.empty() ? std::nullopt : std::optional<std::string>(from),
+        kind == "reply" ? Object::Ptr(new Object) : Object::Ptr(),
+        callback.empty() ? std::nullopt : std::optional<std::string>(callback));
 }
 
-class TwilioPluginTest : public ::testing::Test {
-  protected:
-    static void SetUpTestSuite() {
-        try {
-            library_ = PluginLibrary::load(std::string(SWITCHBOARD_PLUGIN_DIR) + "/sb_twilio.so");
-        } catch (const std::exception& e) {
-            loadError_ = e.what();
-        }
-    }
-    static void TearDownTestSuite() { library_.reset(); }
-    void SetUp() override { ASSERT_TRUE(library_ != nullptr) << loadError_; }
+class TwilioPluginTest : public switchboard::testing::PluginSuite<TwilioPluginTest> {
+  public:
+    static constexpr const char* kPluginFile = "sb_twilio.so";
 
+  protected:
     static std::unique_ptr<ProviderInstance> make(const std::string& extraConfig = {}) {
         std::string config = std::string(R"({"account_sid":")") + kAccountSid +
                              R"(","auth_token":")" + authToken() + "\"" + extraConfig + "}";
@@ -169,45 +124,7 @@ class TwilioPluginTest : public ::testing::Test {
     static std::unique_ptr<ProviderInstance> create(const std::string& json) {
         return std::make_unique<ProviderInstance>(*library_, "t", json);
     }
-
-    // The single event of a successful parse.
-    static Object::Ptr parseEvent(const ProviderInstance& instance, const WebhookRequest& request,
-                                  const std::string& type) {
-        HookResult result = instance.parse(request);
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        if (!result.ok()) return new Object;
-        auto events = parseJson(result.output)->getArray("events");
-        EXPECT_EQ(events->size(), 1u);
-        auto event = events->getObject(0);
-        EXPECT_EQ(event->getValue<std::string>("type"), type);
-        return event;
-    }
-
-    static Object::Ptr sendResult(const ProviderInstance& instance, int status,
-                                  const std::string& body, const Headers& headers = {}) {
-        HookResult result = instance.parseSendResponse(status, headers, body);
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        return result.ok() ? parseJson(result.output) : Object::Ptr(new Object);
-    }
-
-    static Object::Ptr built(const ProviderInstance& instance, const std::string& message) {
-        HookResult result = instance.buildSend(message);
-        EXPECT_EQ(result.status, SB_OK) << result.output;
-        return result.ok() ? parseJson(result.output) : Object::Ptr(new Object);
-    }
-
-    static void expectRejected(const HookResult& result, const std::string& reason,
-                               const std::string& context = {}) {
-        EXPECT_EQ(result.status, SB_REJECTED) << context << ": " << result.output;
-        EXPECT_EQ(result.output, reason) << context;
-    }
-
-    static std::unique_ptr<PluginLibrary> library_;
-    static std::string loadError_;
 };
-
-std::unique_ptr<PluginLibrary> TwilioPluginTest::library_;
-std::string TwilioPluginTest::loadError_;
 
 // ---- descriptor and config ----------------------------------------------------------------
 
@@ -238,9 +155,7 @@ TEST_F(TwilioPluginTest, DescriptorNamesThePluginAndDeclaresItsSchema) {
 }
 
 TEST_F(TwilioPluginTest, DefaultStatusTable) {
-    auto table = parseJson(library_->descriptor().default_status_table_json);
-    std::map<std::string, std::string> actual;
-    for (const auto& [raw, canonical] : *table) actual[raw] = canonical.convert<std::string>();
+    const std::map<std::string, std::string> actual = statusTableOf(*library_);
     const std::map<std::string, std::string> expected = {
         {"accepted", "PENDING"},
         {"scheduled", "PENDING"},
@@ -675,7 +590,7 @@ TEST_F(TwilioPluginTest, MalformedWebhooksAreBadInput) {
 
 TEST_F(TwilioPluginTest, BuildsTheDocumentedSendRequest) {
     auto instance = withFrom();
-    auto request = built(*instance, outbound("+14155551234", "Hello there"));
+    auto request = sendRequest(*instance, outbound("+14155551234", "Hello there"));
     EXPECT_EQ(request->getValue<std::string>("method"), "POST");
     EXPECT_EQ(request->getValue<std::string>("url"), kDefaultSendUrl);
     auto headers = request->getObject("headers");
@@ -700,11 +615,12 @@ TEST_F(TwilioPluginTest, TheAuthTokenTravelsOnlyInsideBasicAuth) {
 
 TEST_F(TwilioPluginTest, StatusCallbackOnlyWhenGiven) {
     auto instance = withFrom();
-    auto without = built(*instance, outbound("+14155551234", "Hi", {}, ""));
+    auto without = sendRequest(*instance, outbound("+14155551234", "Hi", {}, ""));
     EXPECT_EQ(without->getValue<std::string>("body"),
               "To=%2B14155551234&From=%2B15550100001&Body=Hi");
-    auto other = built(*instance, outbound("+14155551234", "Hi", {},
-                                           "https://sms.example.com:8443/hooks/t?tenant=a b"));
+    auto other = sendRequest(
+        *instance,
+        outbound("+14155551234", "Hi", {}, "https://sms.example.com:8443/hooks/t?tenant=a b"));
     EXPECT_EQ(other->getValue<std::string>("body"),
               "To=%2B14155551234&From=%2B15550100001&Body=Hi&StatusCallback=https%3A%2F%2Fsms."
               "example.com%3A8443%2Fhooks%2Ft%3Ftenant%3Da%20b");
@@ -713,17 +629,18 @@ TEST_F(TwilioPluginTest, StatusCallbackOnlyWhenGiven) {
 TEST_F(TwilioPluginTest, SenderFallsBackToConfigThenToTheMessagingService) {
     const std::string mg = std::string(R"(,"messaging_service_sid":")") + kServiceSid + "\"";
     auto both = make(std::string(R"(,"from":")") + kFrom + "\"" + mg);
-    EXPECT_EQ(built(*both, outbound("+14155551234", "Hi", "+15550100099", ""))
+    EXPECT_EQ(sendRequest(*both, outbound("+14155551234", "Hi", "+15550100099", ""))
                   ->getValue<std::string>("body"),
               "To=%2B14155551234&From=%2B15550100099&Body=Hi");
-    EXPECT_EQ(built(*both, outbound("+14155551234", "Hi", {}, ""))->getValue<std::string>("body"),
-              "To=%2B14155551234&From=%2B15550100001&Body=Hi");
+    EXPECT_EQ(
+        sendRequest(*both, outbound("+14155551234", "Hi", {}, ""))->getValue<std::string>("body"),
+        "To=%2B14155551234&From=%2B15550100001&Body=Hi");
 
     auto serviceOnly = make(mg);
-    EXPECT_EQ(
-        built(*serviceOnly, outbound("+14155551234", "Hi", {}, ""))->getValue<std::string>("body"),
-        "To=%2B14155551234&MessagingServiceSid=MG0123456789abcdef0123456789abcdef&Body=Hi");
-    EXPECT_EQ(built(*serviceOnly, outbound("+14155551234", "Hi", "+15550100099", ""))
+    EXPECT_EQ(sendRequest(*serviceOnly, outbound("+14155551234", "Hi", {}, ""))
+                  ->getValue<std::string>("body"),
+              "To=%2B14155551234&MessagingServiceSid=MG0123456789abcdef0123456789abcdef&Body=Hi");
+    EXPECT_EQ(sendRequest(*serviceOnly, outbound("+14155551234", "Hi", "+15550100099", ""))
                   ->getValue<std::string>("body"),
               "To=%2B14155551234&From=%2B15550100099&Body=Hi");
 
@@ -735,7 +652,7 @@ TEST_F(TwilioPluginTest, SenderFallsBackToConfigThenToTheMessagingService) {
 
 TEST_F(TwilioPluginTest, EveryReservedCharacterIsPercentEncoded) {
     auto instance = withFrom();
-    auto request = built(
+    auto request = sendRequest(
         *instance,
         outbound("+14155551234", "caf\xC3\xA9 & cr\xC3\xA8me = 1+1? 100%#/\n", "My Clinic", ""));
     EXPECT_EQ(
@@ -756,7 +673,7 @@ TEST_F(TwilioPluginTest, RepliesAreSentLikeAnyMessage) {
 
 TEST_F(TwilioPluginTest, BaseUrlIsConfigurable) {
     auto instance = make(R"(,"from":"+15550100001","base_url":"http://127.0.0.1:4010/")");
-    EXPECT_EQ(built(*instance, outbound("+14155551234", "x"))->getValue<std::string>("url"),
+    EXPECT_EQ(sendRequest(*instance, outbound("+14155551234", "x"))->getValue<std::string>("url"),
               "http://127.0.0.1:4010/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/"
               "Messages.json");
 }
@@ -883,25 +800,18 @@ TEST_F(TwilioPluginTest, HooksRunConcurrentlyOnOneInstance) {
     const auto bad = signedWebhook("inbound_sms.txt", "inbound_sms_wrong_token.sig");
     const auto created = fixture("send_201.json");
     constexpr int kThreads = 8;
-    std::vector<std::thread> threads;
-    std::vector<int> failures(kThreads, 0);
-    for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&, t] {
-            for (int i = 0; i < 100; ++i) {
-                if (instance->detect(good).status != SB_OK) ++failures[t];
-                if (instance->verify(good).status != SB_OK) ++failures[t];
-                if (instance->verify(bad).output != "signature mismatch") ++failures[t];
-                if (instance->parse(good).status != SB_OK) ++failures[t];
-                if (instance->buildSend(outbound("+14155551234", "x")).status != SB_OK)
-                    ++failures[t];
-                if (instance->parseSendResponse(201, {}, created).output.find("ACCEPTED") ==
-                    std::string::npos)
-                    ++failures[t];
-            }
-        });
-    }
-    for (auto& thread : threads) thread.join();
-    for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+    expectNoFailuresAcrossThreads(kThreads, 100, [&] {
+        int failures = 0;
+        if (instance->detect(good).status != SB_OK) ++failures;
+        if (instance->verify(good).status != SB_OK) ++failures;
+        if (instance->verify(bad).output != "signature mismatch") ++failures;
+        if (instance->parse(good).status != SB_OK) ++failures;
+        if (instance->buildSend(outbound("+14155551234", "x")).status != SB_OK) ++failures;
+        if (instance->parseSendResponse(201, {}, created).output.find("ACCEPTED") ==
+            std::string::npos)
+            ++failures;
+        return failures;
+    });
 }
 
 }  // namespace
