@@ -191,12 +191,10 @@ bool Database::retryable(const Poco::Exception& e, std::optional<Poco::Data::Ses
 }
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
-    if (dialect_ == "sqlite") {
-        std::lock_guard<std::mutex> lock(writeMutex_);
-        run(true, body);
-    } else {
-        run(true, body);
-    }
+    // Only SQLite needs writers queued in-process; PostgreSQL handles concurrent writers.
+    std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
+    if (dialect_ == "sqlite") lock.lock();
+    run(true, body);
 }
 
 void Database::read(const std::function<void(Poco::Data::Session&)>& body) { run(false, body); }
