@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 namespace switchboard::http {
 
@@ -101,6 +102,12 @@ std::int64_t Exchange::trailingId(const std::string& what) const {
     if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
         throw ApiError(404, "not_found", what);
     return id;
+}
+
+const std::string& Exchange::pathParam(const std::string& name) const {
+    auto it = pathParams_.find(name);
+    if (it == pathParams_.end()) throw std::logic_error("route has no path parameter " + name);
+    return it->second;
 }
 
 std::optional<std::string> Exchange::bearerToken() const {

@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,13 @@ class Exchange {
     /// not_found with `what` otherwise — a malformed id names nothing that exists.
     std::int64_t trailingId(const std::string& what) const;
 
+    /// A "{name}" segment of the route template that matched (percent-decoded). Throws
+    /// std::logic_error when the route has no such parameter — a wiring bug, not bad input.
+    const std::string& pathParam(const std::string& name) const;
+    void setPathParam(const std::string& name, std::string value) {
+        pathParams_[name] = std::move(value);
+    }
+
     /// The value of "Authorization: Bearer <token>", or nullopt.
     std::optional<std::string> bearerToken() const;
 
@@ -66,6 +74,7 @@ class Exchange {
     std::string path_;
     std::string query_;
     std::optional<std::string> body_;
+    std::map<std::string, std::string> pathParams_;
     bool sent_ = false;
 };
 
