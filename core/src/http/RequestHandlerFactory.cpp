@@ -1,5 +1,6 @@
 #include "http/RequestHandlerFactory.h"
 
+#include "http/RequestReadErrors.h"
 #include "store/Database.h"
 
 #include <Poco/Logger.h>
@@ -25,8 +26,22 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
         } catch (const ApiError& e) {
             // An oversized or unread body would be parsed as the next request on this
             // connection: close it instead.
-            if (e.status() == 413) response.setKeepAlive(false);
+            const bool hasBody = request.getChunkedTransferEncoding() ||
+                                 (request.hasContentLength() && request.getContentLength64() > 0);
+            if (e.status() == 413 || (hasBody && !request.stream().eof()))
+                response.setKeepAlive(false);
             reply(exchange, e.status(), e.code(), e.what());
+        } catch (const RequestTimeout& e) {
+            // The rest of the body may still be on its way: close instead of parsing it.
+            response.setKeepAlive(false);
+            log.warning("%s %s from %s cut off: %s", request.getMethod(), exchange.path(),
+                        exchange.remoteAddr(), std::string(e.what()));
+            reply(exchange, 408, "request_timeout", "the request was not received in time");
+        } catch (const IncompleteBody& e) {
+            response.setKeepAlive(false);
+            log.information("%s %s from %s: %s", request.getMethod(), exchange.path(),
+                            exchange.remoteAddr(), std::string(e.what()));
+            reply(exchange, 400, "incomplete_body", "the request body ended early");
         } catch (const store::StoreUnavailable& e) {
             log.error("%s %s: %s", request.getMethod(), exchange.path(), std::string(e.what()));
             response.set("Retry-After", "5");
