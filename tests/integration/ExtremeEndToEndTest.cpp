@@ -4,6 +4,7 @@
 // tenant API shows it.
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
+#include "support/JsonApi.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
@@ -22,12 +23,6 @@ namespace switchboard::testing {
 namespace {
 
 using Poco::JSON::Object;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-Object::Ptr json(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
 
 std::set<std::string> keysOf(const Object& o) {
     std::set<std::string> keys;

@@ -2,6 +2,7 @@
 // Extreme instance sending to a fake ExtremeSMS server on loopback.
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
+#include "support/JsonApi.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
@@ -18,12 +19,6 @@ namespace switchboard::testing {
 namespace {
 
 using Poco::JSON::Object;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-Object::Ptr json(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
 
 Headers tenant(const std::string& idempotencyKey = "") {
     Headers h = {{"Authorization", std::string("Bearer ") + kTenantKey},

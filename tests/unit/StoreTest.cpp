@@ -134,17 +134,17 @@ TEST_P(StoreTest, WriteRollsBackOnException) {
 
 TEST_P(StoreTest, TenantBootstrapAndKeyLookup) {
     TenantRepository tenants(*db_);
-    auto acme = tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789"));
+    auto acme = tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789"), 10000);
     ASSERT_TRUE(acme);
     EXPECT_EQ(acme->id, "acme");
     EXPECT_EQ(acme->name, "Acme");
     EXPECT_EQ(acme->businessName, "Acme Clinic");
     EXPECT_EQ(acme->defaultProvider, "extreme-main");
     EXPECT_FALSE(acme->disabled);
-    EXPECT_EQ(tenants.findByKeyHash(util::sha256Hex("globex-key-0123456789"))->id, "globex");
-    EXPECT_FALSE(tenants.findByKeyHash(util::sha256Hex("unknown-key-0123456789")));
+    EXPECT_EQ(tenants.findByKeyHash(util::sha256Hex("globex-key-0123456789"), 10000)->id, "globex");
+    EXPECT_FALSE(tenants.findByKeyHash(util::sha256Hex("unknown-key-0123456789"), 10000));
     // The plaintext is not a valid lookup value.
-    EXPECT_FALSE(tenants.findByKeyHash("acme-key-0123456789"));
+    EXPECT_FALSE(tenants.findByKeyHash("acme-key-0123456789", 10000));
 }
 
 TEST_P(StoreTest, RebootstrapRevokesKeysNoLongerConfigured) {
@@ -153,28 +153,31 @@ TEST_P(StoreTest, RebootstrapRevokesKeysNoLongerConfigured) {
     const std::string newKey = util::sha256Hex("acme-new-key-0123456789");
     tenants.bootstrap({"acme", "Acme Renamed", "Acme Clinic", "extreme-main", false},
                       {"+15550100001"}, {newKey}, 2000);
-    EXPECT_FALSE(tenants.findByKeyHash(oldKey));
-    ASSERT_TRUE(tenants.findByKeyHash(newKey));
-    EXPECT_EQ(tenants.findByKeyHash(newKey)->name, "Acme Renamed");
+    EXPECT_FALSE(tenants.findByKeyHash(oldKey, 10000));
+    ASSERT_TRUE(tenants.findByKeyHash(newKey, 10000));
+    EXPECT_EQ(tenants.findByKeyHash(newKey, 10000)->name, "Acme Renamed");
     // Another tenant's keys are untouched.
-    EXPECT_TRUE(tenants.findByKeyHash(util::sha256Hex("globex-key-0123456789")));
+    EXPECT_TRUE(tenants.findByKeyHash(util::sha256Hex("globex-key-0123456789"), 10000));
     // Putting the old key back restores it.
     tenants.bootstrap({"acme", "Acme", "Acme Clinic", "extreme-main", false}, {"+15550100001"},
                       {oldKey, newKey}, 3000);
-    EXPECT_TRUE(tenants.findByKeyHash(oldKey));
-    EXPECT_TRUE(tenants.findByKeyHash(newKey));
+    EXPECT_TRUE(tenants.findByKeyHash(oldKey, 10000));
+    EXPECT_TRUE(tenants.findByKeyHash(newKey, 10000));
     // No keys at all: nothing matches.
     tenants.bootstrap({"acme", "Acme", "Acme Clinic", "extreme-main", false}, {}, {}, 4000);
-    EXPECT_FALSE(tenants.findByKeyHash(oldKey));
-    EXPECT_FALSE(tenants.findByKeyHash(newKey));
+    EXPECT_FALSE(tenants.findByKeyHash(oldKey, 10000));
+    EXPECT_FALSE(tenants.findByKeyHash(newKey, 10000));
 }
 
-TEST_P(StoreTest, DisabledTenantIsNotFoundByKey) {
-    db_->write([&](Poco::Data::Session& s) {
-        s << "UPDATE tenants SET disabled = 1 WHERE id = 'acme'", now;
-    });
+TEST_P(StoreTest, DisabledTenantIsFoundByKeyMarkedDisabled) {
+    // The key still identifies the tenant, so the API can answer 403 tenant_disabled rather
+    // than pretend the key is unknown.
+    db_->write([&](Poco::Data::Session& s) { TenantRepository::setDisabled(s, "acme", true); });
     TenantRepository tenants(*db_);
-    EXPECT_FALSE(tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789")));
+    auto found = tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789"), 10000);
+    ASSERT_TRUE(found);
+    EXPECT_TRUE(found->disabled);
+    EXPECT_EQ(found->disabledBy, "admin");
     ASSERT_TRUE(tenants.get("acme"));
     EXPECT_TRUE(tenants.get("acme")->disabled);
     EXPECT_FALSE(tenants.get("nobody"));
@@ -183,18 +186,84 @@ TEST_P(StoreTest, DisabledTenantIsNotFoundByKey) {
 TEST_P(StoreTest, TenantsRemovedFromConfigLoseTheirKeysAndNumbersAndComeBackWhenReadded) {
     TenantRepository tenants(*db_);
     const auto globexKey = util::sha256Hex("globex-key-0123456789");
-    ASSERT_TRUE(tenants.findByKeyHash(globexKey));
+    ASSERT_TRUE(tenants.findByKeyHash(globexKey, 10000));
     EXPECT_EQ(tenants.retireAllExcept({"acme"}, 5000), 1);
-    EXPECT_FALSE(tenants.findByKeyHash(globexKey));
+    EXPECT_FALSE(tenants.findByKeyHash(globexKey, 10000));  // config keys are revoked
     EXPECT_FALSE(tenants.tenantForNumber("+15550200002"));
     EXPECT_TRUE(tenants.get("globex")->disabled);
-    EXPECT_TRUE(tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789")));
+    EXPECT_TRUE(tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789"), 10000));
     EXPECT_EQ(tenants.retireAllExcept({"acme"}, 6000), 0);  // already retired
     // Re-adding it to the configuration enables it again.
     tenants.bootstrap({"globex", "Globex", "Globex Corp", "extreme-main", false}, {"+15550200002"},
                       {globexKey}, 7000);
     EXPECT_FALSE(tenants.get("globex")->disabled);
-    EXPECT_TRUE(tenants.findByKeyHash(globexKey));
+    EXPECT_TRUE(tenants.findByKeyHash(globexKey, 10000));
+}
+
+TEST_P(StoreTest, AdminManagedTenantsKeysAndNumbersSurviveYamlSync) {
+    TenantRepository tenants(*db_);
+    const auto apiKey = util::sha256Hex("sbk_api-created-key");
+    std::int64_t keyId = 0;
+    db_->write([&](Poco::Data::Session& s) {
+        ASSERT_TRUE(TenantRepository::create(s, {"initech", "Initech", "", "extreme-main"}, 100));
+        EXPECT_FALSE(TenantRepository::create(s, {"initech", "Dup", "", "extreme-main"}, 100));
+        keyId = TenantRepository::insertKey(s, "initech", apiKey, "sbk_api-c", "ops", 100);
+        EXPECT_EQ(TenantRepository::replaceNumbers(s, "initech", {"+15550300003"}), std::nullopt);
+        // A number that belongs to another tenant is refused and nothing changes.
+        EXPECT_EQ(TenantRepository::replaceNumbers(s, "initech", {"+15550300004", "+15550100001"}),
+                  "+15550100001");
+        // An API-added number on a YAML tenant survives that tenant's next YAML sync.
+        EXPECT_EQ(TenantRepository::replaceNumbers(s, "acme", {"+15550100001", "+15550100009"}),
+                  std::nullopt);
+        TenantRepository::setDisabled(s, "globex", true);
+    });
+    EXPECT_EQ(tenants.numbersOf("initech"), std::vector<std::string>{"+15550300003"});
+    EXPECT_EQ(tenants.get("initech")->source, "api");
+    ASSERT_EQ(tenants.findByKeyHash(apiKey, 200)->apiKeyId, keyId);
+
+    // Start-up sync: YAML lists only acme and globex. The API tenant is not retired, the
+    // admin-disabled YAML tenant stays disabled, acme's API number stays.
+    EXPECT_EQ(tenants.retireAllExcept({"acme", "globex"}, 300), 0);
+    tenants.bootstrap({"acme", "Acme", "Acme Clinic", "extreme-main", false}, {"+15550100001"},
+                      {util::sha256Hex("acme-key-0123456789")}, 300);
+    tenants.bootstrap({"globex", "Globex", "Globex Corp", "extreme-main", false}, {"+15550200002"},
+                      {util::sha256Hex("globex-key-0123456789")}, 300);
+    EXPECT_FALSE(tenants.get("initech")->disabled);
+    EXPECT_TRUE(tenants.findByKeyHash(apiKey, 400));
+    EXPECT_TRUE(tenants.get("globex")->disabled);
+    EXPECT_EQ(tenants.get("globex")->disabledBy, "admin");
+    EXPECT_EQ(tenants.tenantForNumber("+15550100009"), "acme");
+
+    std::int64_t total = 0;
+    auto page = tenants.list({1, 2}, total);
+    EXPECT_EQ(total, 3);
+    ASSERT_EQ(page.size(), 2u);
+    EXPECT_EQ(page[0].id, "acme");
+    EXPECT_EQ(page[1].id, "globex");
+}
+
+TEST_P(StoreTest, RevokedKeyWorksUntilItsGracePeriodEndsAndOnlyItsTenantCanRevokeIt) {
+    TenantRepository tenants(*db_);
+    const auto hash = util::sha256Hex("sbk_rotating");
+    std::int64_t keyId = 0;
+    db_->write([&](Poco::Data::Session& s) {
+        keyId = TenantRepository::insertKey(s, "acme", hash, "sbk_rot", "", 100);
+        EXPECT_FALSE(TenantRepository::revokeKey(s, "globex", keyId, 1000, 100));
+        EXPECT_TRUE(TenantRepository::revokeKey(s, "acme", keyId, 1000, 100));
+    });
+    EXPECT_TRUE(tenants.findByKeyHash(hash, 999));
+    EXPECT_FALSE(tenants.findByKeyHash(hash, 1000));
+    db_->write([&](Poco::Data::Session& s) {
+        // Revoking now (during the grace period) ends it at once; a revoked key stays revoked.
+        EXPECT_TRUE(TenantRepository::revokeKey(s, "acme", keyId, 500, 500));
+        EXPECT_FALSE(TenantRepository::revokeKey(s, "acme", keyId, 9000, 600));
+    });
+    EXPECT_FALSE(tenants.findByKeyHash(hash, 501));
+    auto keys = tenants.keysOf("acme");
+    ASSERT_FALSE(keys.empty());
+    EXPECT_EQ(keys.front().id, keyId);
+    EXPECT_EQ(keys.front().prefix, "sbk_rot");
+    EXPECT_EQ(keys.front().revokedAt, 500);
 }
 
 TEST_P(StoreTest, TenantForNumberFollowsBootstrap) {

@@ -1,29 +1,42 @@
 #pragma once
 
 #include "http/Exchange.h"
+#include "http/TenantRateLimit.h"
 #include "store/Database.h"
 #include "store/Records.h"
+#include "util/Clock.h"
 
+#include <memory>
 #include <string>
 
 namespace switchboard::http {
 
 /// Bearer-key authentication for tenants (key looked up by SHA-256) and for the admin
-/// (compared in constant time). Failures are ApiError 401 with WWW-Authenticate set.
+/// (compared in constant time). The admin credential is separate: a tenant key never
+/// passes admin(), and the admin key is not a tenant key.
 class Authenticator {
   public:
-    Authenticator(store::Database& db, std::string adminKey)
-        : db_(db), adminKey_(std::move(adminKey)) {}
+    Authenticator(store::Database& db, std::string adminKey, const util::Clock& clock)
+        : db_(db), adminKey_(std::move(adminKey)), clock_(clock) {}
 
-    /// The tenant owning the request's API key. 401 unauthorized when missing or unknown.
+    /// The tenant owning the request's API key, with Tenant::apiKeyId set. Throws ApiError
+    /// 401 unauthorized (WWW-Authenticate: Bearer) when the key is missing, unknown or
+    /// revoked, and 403 tenant_disabled when its tenant is disabled.
     store::Tenant tenant(Exchange& exchange) const;
 
-    /// Passes only with the admin key. 401 unauthorized otherwise.
+    /// Passes only with the admin key; ApiError 401 unauthorized otherwise.
     void admin(Exchange& exchange) const;
+
+    /// Per-tenant request limit, counted by tenant() once the key resolves to an enabled
+    /// tenant (so every tenant endpoint is limited); tenant() then also throws its 429.
+    /// Null (the default) = no limit.
+    void setRateLimit(std::shared_ptr<TenantRateLimit> limit) { rateLimit_ = std::move(limit); }
 
   private:
     store::Database& db_;
     std::string adminKey_;
+    const util::Clock& clock_;
+    std::shared_ptr<TenantRateLimit> rateLimit_;
 };
 
 }  // namespace switchboard::http

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/ApiError.h"
+#include "util/Utf8.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -27,7 +28,10 @@ class JsonFields {
         if (!object_->has(name) || object_->isNull(name)) return std::nullopt;
         Poco::Dynamic::Var v = object_->get(name);
         if (!v.isString()) throw ApiError(400, "invalid_field", "'" + name + "' must be a string");
-        return v.convert<std::string>();
+        std::string text = v.convert<std::string>();
+        if (!util::isValidUtf8(text))
+            throw ApiError(400, "invalid_field", "'" + name + "' is not valid UTF-8");
+        return text;
     }
     std::string string(const std::string& name) {
         auto v = optString(name);
@@ -49,6 +53,9 @@ class JsonFields {
                 throw ApiError(400, "invalid_field",
                                "'" + name + "[" + std::to_string(i) + "]' must be a string");
             items.push_back(v.convert<std::string>());
+            if (!util::isValidUtf8(items.back()))
+                throw ApiError(400, "invalid_field",
+                               "'" + name + "[" + std::to_string(i) + "]' is not valid UTF-8");
         }
         return items;
     }
@@ -70,6 +77,37 @@ class JsonFields {
         }
         throw ApiError(400, "invalid_field", "'" + name + "' must be a message id (integer)");
     }
+    std::optional<bool> optBool(const std::string& name) {
+        seen_.insert(name);
+        if (!object_->has(name) || object_->isNull(name)) return std::nullopt;
+        Poco::Dynamic::Var v = object_->get(name);
+        if (!v.isBoolean())
+            throw ApiError(400, "invalid_field", "'" + name + "' must be true or false");
+        return v.convert<bool>();
+    }
+    /// An optional JSON integer within [min, max] (400 invalid_field naming the range).
+    std::optional<std::int64_t> optInt(const std::string& name, std::int64_t min,
+                                       std::int64_t max) {
+        seen_.insert(name);
+        if (!object_->has(name) || object_->isNull(name)) return std::nullopt;
+        Poco::Dynamic::Var v = object_->get(name);
+        std::int64_t value = 0;
+        bool ok = v.isInteger();
+        if (ok) {
+            try {
+                value = v.convert<Poco::Int64>();
+            } catch (const std::exception&) {
+                ok = false;
+            }
+        }
+        if (!ok || value < min || value > max)
+            throw ApiError(400, "invalid_field",
+                           "'" + name + "' must be an integer from " + std::to_string(min) +
+                               " to " + std::to_string(max));
+        return value;
+    }
+    bool has(const std::string& name) const { return object_->has(name); }
+
     void finish() const {
         for (const auto& [name, value] : *object_) {
             if (!seen_.count(name))

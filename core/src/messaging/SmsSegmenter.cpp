@@ -1,7 +1,6 @@
 #include "messaging/SmsSegmenter.h"
 
-#include <Poco/TextIterator.h>
-#include <Poco/UTF8Encoding.h>
+#include "util/Utf8.h"
 
 #include <set>
 #include <vector>
@@ -52,12 +51,8 @@ std::size_t partsFor(const std::vector<int>& costs, std::size_t total, std::size
 }  // namespace
 
 std::optional<SegmentCount> countSegments(const std::string& utf8) {
-    Poco::UTF8Encoding encoding;
     std::vector<int> codepoints;
-    for (Poco::TextIterator it(utf8, encoding), end(utf8); it != end; ++it) {
-        if (*it < 0) return std::nullopt;
-        codepoints.push_back(*it);
-    }
+    if (!util::decodeUtf8(utf8, codepoints)) return std::nullopt;
     bool gsm = true;
     std::vector<int> septets;
     for (int c : codepoints) {

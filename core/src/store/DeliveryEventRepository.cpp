@@ -1,8 +1,8 @@
 #include "store/DeliveryEventRepository.h"
 
 #include "store/RowReader.h"
+#include "store/SqlConditions.h"
 
-#include <functional>
 #include <limits>
 
 using namespace Poco::Data::Keywords;
@@ -10,37 +10,12 @@ using namespace Poco::Data::Keywords;
 namespace switchboard::store {
 namespace {
 
-// Builds "AND ..." conditions with $n placeholders numbered in order of appearance, and
-// binds their values in the same order (both SQLite and PostgreSQL need ascending $n).
-class Conditions {
-  public:
-    explicit Conditions(int firstParameter) : next_(firstParameter) {}
-
-    template <class T>
-    void add(const std::string& fragment, T value) {
-        std::string text = fragment;
-        text.replace(text.find('?'), 1, "$" + std::to_string(next_++));
-        sql_ += " AND " + text;
-        binders_.push_back([value](Poco::Data::Statement& st) { st.addBind(bind(value)); });
-    }
-    const std::string& sql() const { return sql_; }
-    int next() const { return next_; }
-    void bindAll(Poco::Data::Statement& st) const {
-        for (const auto& b : binders_) b(st);
-    }
-
-  private:
-    int next_;
-    std::string sql_;
-    std::vector<std::function<void(Poco::Data::Statement&)>> binders_;
-};
-
-Conditions conditionsFor(const std::string& tenantId, const DeliveryLogFilter& f) {
-    Conditions c(1);
+SqlConditions conditionsFor(const std::string& tenantId, const DeliveryLogFilter& f) {
+    SqlConditions c(1);
     c.add("e.tenant_id = ?", tenantId);
     if (f.contactId) c.add("m.contact_id = ?", static_cast<Poco::Int64>(*f.contactId));
     if (!f.status.empty()) c.add("e.status = ?", f.status);
-    if (!f.provider.empty()) c.add("e.provider_instance = ?", f.provider);
+    if (f.providerInstances) c.addAnyOf("e.provider_instance", *f.providerInstances);
     if (f.from) c.add("e.received_at >= ?", static_cast<Poco::Int64>(*f.from));
     if (f.to) c.add("e.received_at <= ?", static_cast<Poco::Int64>(*f.to));
     if (!f.providerRef.empty()) c.add("e.provider_ref = ?", f.providerRef);
@@ -107,7 +82,7 @@ std::vector<DeliveryEvent> DeliveryEventRepository::list(const std::string& tena
                                                          std::int64_t& total) {
     std::vector<DeliveryEvent> result;
     db_.read([&](Poco::Data::Session& s) {
-        Conditions c = conditionsFor(tenantId, filter);
+        SqlConditions c = conditionsFor(tenantId, filter);
         Poco::Int64 count = 0;
         Poco::Data::Statement counting(s);
         counting << "SELECT COUNT(*)" << kFrom << c.sql(), into(count);
@@ -143,7 +118,7 @@ DeliverySummary DeliveryEventRepository::summary(const std::string& tenantId,
                                                  const DeliveryLogFilter& filter) {
     DeliverySummary summary;
     db_.read([&](Poco::Data::Session& s) {
-        Conditions c = conditionsFor(tenantId, filter);
+        SqlConditions c = conditionsFor(tenantId, filter);
         Poco::Int64 total = 0, delivered = 0, failed = 0;
         Poco::Data::Statement counts(s);
         counts

@@ -33,7 +33,9 @@ struct DeliveryEvent {
 struct DeliveryLogFilter {
     std::optional<std::int64_t> contactId;
     std::string status;
-    std::string provider;
+    /// Provider instance ids, any of which matches; nullopt = any provider, an empty list
+    /// matches nothing (a tenant-facing channel name no instance carries).
+    std::optional<std::vector<std::string>> providerInstances;
     std::optional<TimeMs> from;
     std::optional<TimeMs> to;
     std::string providerRef;

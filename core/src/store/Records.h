@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace switchboard::store {
 
@@ -10,11 +11,42 @@ namespace switchboard::store {
 using TimeMs = std::int64_t;
 
 struct Tenant {
+    Tenant() = default;
+    Tenant(std::string id_, std::string name_, std::string businessName_,
+           std::string defaultProvider_, bool disabled_ = false)
+        : id(std::move(id_)),
+          name(std::move(name_)),
+          businessName(std::move(businessName_)),
+          defaultProvider(std::move(defaultProvider_)),
+          disabled(disabled_) {}
+
     std::string id;
     std::string name;
     std::string businessName;
     std::string defaultProvider;  ///< provider instance id for initial sends
     bool disabled = false;
+    std::string source = "config";  ///< "config" (YAML) or "api" (admin API)
+    std::string disabledBy;         ///< "", "config" (dropped from YAML) or "admin"
+    TimeMs createdAt = 0;
+    /// The API key that authenticated the current request (0 when none); set by the
+    /// Authenticator so audit entries name the key, never stored on the tenant row.
+    std::int64_t apiKeyId = 0;
+
+    /// Who acts in audit entries: "tenant:<id>/key:<apiKeyId>" ("tenant:<id>" without a key).
+    std::string auditActor() const {
+        return "tenant:" + id + (apiKeyId ? "/key:" + std::to_string(apiKeyId) : "");
+    }
+};
+
+/// One tenant API key as the admin sees it: never the key or its hash.
+struct ApiKeyInfo {
+    std::int64_t id = 0;
+    std::string tenantId;
+    std::string prefix;  ///< first characters of the key, e.g. "sbk_3f9a1c"
+    std::string label;
+    std::string source;  ///< "config" or "api"
+    TimeMs createdAt = 0;
+    std::optional<TimeMs> revokedAt;  ///< may be in the future (rotation grace period)
 };
 
 struct Contact {

@@ -1,0 +1,60 @@
+#include "http/JsonViews.h"
+#include "http/Routes.h"
+#include "store/AuditRepository.h"
+#include "util/IsoTime.h"
+#include "util/JsonText.h"
+
+namespace switchboard::http {
+namespace {
+
+std::optional<store::TimeMs> timeParameter(const Exchange& ex, const char* name, bool endOfDay) {
+    auto text = ex.query(name);
+    if (!text) return std::nullopt;
+    auto ms = util::parseIsoTime(*text, endOfDay);
+    if (!ms)
+        throw ApiError(400, "invalid_parameter",
+                       std::string("'") + name +
+                           "' must be an ISO 8601 date or date-time, e.g. 2026-02-25T10:30:00Z");
+    return ms;
+}
+
+Poco::JSON::Object::Ptr entryJson(const store::AuditEntry& e) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", e.id);
+    o->set("at", util::isoTime(e.at));
+    o->set("tenantId", e.tenantId.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(e.tenantId));
+    o->set("actor", e.actor);
+    o->set("action", e.action);
+    o->set("target", e.target);
+    try {
+        o->set("detail", util::parseObject(e.detailJson));
+    } catch (const Poco::Exception&) {
+        o->set("detail", e.detailJson);
+    }
+    return o;
+}
+
+}  // namespace
+
+void addAuditRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
+    router.add("GET", "/api/admin/audit", [&ctx, &auth](Exchange& ex) {
+        auth.admin(ex);
+        store::AuditFilter filter;
+        filter.tenantId = ex.query("tenantId").value_or("");
+        filter.actor = ex.query("actor").value_or("");
+        filter.action = ex.query("action").value_or("");
+        filter.target = ex.query("target").value_or("");
+        filter.from = timeParameter(ex, "from", false);
+        filter.to = timeParameter(ex, "to", true);
+        if (filter.from && filter.to && *filter.from > *filter.to)
+            throw ApiError(400, "invalid_parameter", "'from' must not be after 'to'");
+        store::PageRequest page = ex.page();
+        std::int64_t total = 0;
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        for (const auto& e : store::AuditRepository(ctx.db).list(filter, page, total))
+            items->add(entryJson(e));
+        ex.sendJson(200, pageJson(items, page, total));
+    });
+}
+
+}  // namespace switchboard::http
