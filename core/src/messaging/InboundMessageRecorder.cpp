@@ -1,6 +1,7 @@
 #include "messaging/InboundMessageRecorder.h"
 
 #include "messaging/SmsSegmenter.h"
+#include "store/AuditRepository.h"
 #include "store/ContactRepository.h"
 #include "store/MessageRepository.h"
 #include "store/ModemRouteRepository.h"
@@ -27,7 +28,8 @@ bool alreadyStored(Poco::Data::Session& s, const std::string& providerInstance,
 
 std::string InboundMessageRecorder::record(Poco::Data::Session& s, store::Database& db,
                                            const plugin::Provider& provider, const InboundEvent& in,
-                                           store::WebhookEventRecord webhook, store::TimeMs at) {
+                                           store::WebhookEventRecord webhook,
+                                           const OptOutKeywords& keywords, store::TimeMs at) {
     const std::string& instance = provider.config.id;
     store::TenantRepository tenants(db);
     std::optional<std::string> tenantId = tenants.tenantForNumber(in.to);
@@ -76,7 +78,22 @@ std::string InboundMessageRecorder::record(Poco::Data::Session& s, store::Databa
     webhook.messageId = store::MessageRepository::insert(s, m);
     webhook.outcome = "accepted";
     store::WebhookEventRepository::insert(s, webhook);
-    return " message=" + std::to_string(*webhook.messageId) +
+    std::string consent;
+    std::string keyword;
+    auto intent = keywords.classify(m.body, keyword);
+    if (tenantId && m.contactId && intent != OptOutKeywords::Intent::None) {
+        const bool out = intent == OptOutKeywords::Intent::OptOut;
+        if (store::ContactRepository::setOptedOut(s, *tenantId, *m.contactId, out, at)) {
+            Poco::JSON::Object detail;
+            detail.set("keyword", keyword);
+            detail.set("messageId", *webhook.messageId);
+            store::AuditRepository::append(
+                s, *tenantId, "contact:" + m.fromNumber, out ? "contact.opt_out" : "contact.opt_in",
+                "contact:" + std::to_string(*m.contactId), util::toJson(detail), at);
+            consent = out ? " opted_out=yes" : " opted_in=yes";
+        }
+    }
+    return " message=" + std::to_string(*webhook.messageId) + consent +
            " tenant=" + tenantId.value_or("unlinked") + " from=" + m.fromNumber +
            " modem=" + (in.modem.empty() ? "-" : in.modem) +
            " port=" + (in.port.empty() ? "-" : in.port);

@@ -17,6 +17,16 @@ namespace switchboard::messaging {
 using http::ApiError;
 using store::Message;
 
+namespace {
+
+std::string optedOutMessage(const std::string& phone) {
+    return phone +
+           " has opted out of messages (replied with an opt-out keyword such as STOP); it can "
+           "opt back in by texting START";
+}
+
+}  // namespace
+
 SendService::SendService(store::Database& db, const plugin::ProviderSet& providers,
                          const util::Clock& clock, std::function<void()> onQueued, int maxSegments)
     : db_(db),
@@ -129,6 +139,10 @@ void SendService::enqueueAll(const store::Tenant& tenant, std::vector<Message>& 
             m.status = store::status::kQueued;
             m.createdAt = m.updatedAt = now;
             m.nextAttemptAt = now;
+            // Checked in the same transaction that queues the message, so a STOP stored just
+            // before cannot be overtaken.
+            if (store::ContactRepository::isOptedOut(s, tenant.id, m.toNumber))
+                throw ApiError(422, "recipient_opted_out", optedOutMessage(m.toNumber));
             m.contactId = store::ContactRepository::ensure(s, tenant.id, m.toNumber,
                                                            tenant.businessName, now);
             m.id = store::MessageRepository::insert(s, m);
@@ -137,7 +151,7 @@ void SendService::enqueueAll(const store::Tenant& tenant, std::vector<Message>& 
             detail.set("to", m.toNumber);
             if (m.replyToMessageId) detail.set("replyTo", *m.replyToMessageId);
             if (!m.warning.empty()) detail.set("warning", m.warning);
-            store::AuditRepository::append(s, tenant.id, "tenant:" + tenant.id, action,
+            store::AuditRepository::append(s, tenant.id, tenant.auditActor(), action,
                                            "message:" + std::to_string(m.id), util::toJson(detail),
                                            now);
         }
@@ -175,6 +189,7 @@ std::vector<BulkResult> SendService::sendBulk(const store::Tenant& tenant,
     std::vector<BulkResult> results;
     std::vector<Message> queued;
     std::set<std::string> seen;
+    const std::set<std::string> optedOut = store::ContactRepository(db_).optedOutPhones(tenant.id);
     for (const auto& to : recipients) {
         BulkResult r{to, std::nullopt, "", ""};
         if (!util::isE164(to)) {
@@ -183,6 +198,9 @@ std::vector<BulkResult> SendService::sendBulk(const store::Tenant& tenant,
         } else if (!seen.insert(to).second) {
             r.errorCode = "duplicate_recipient";
             r.errorMessage = "already listed in this request";
+        } else if (optedOut.count(to)) {
+            r.errorCode = "recipient_opted_out";
+            r.errorMessage = optedOutMessage(to);
         } else {
             Message m = base;
             m.toNumber = to;

@@ -43,17 +43,20 @@ class SendService {
                 std::function<void()> onQueued, int maxSegments = 10);
 
     /// An initial send from `tenant`'s default provider. Throws http::ApiError 400
-    /// (invalid_phone, invalid_message) or 503 (store unavailable, via StoreUnavailable).
+    /// (invalid_phone, invalid_message), 422 recipient_opted_out (the contact sent STOP and
+    /// not START since) or 503 (store unavailable, via StoreUnavailable).
     store::Message send(const store::Tenant& tenant, const SendRequest& request);
 
     /// A reply through the provider and reply context of the inbound message it answers.
     /// Missing context never blocks: the message goes out as a plain send and carries a
-    /// warning. Throws http::ApiError 400 (invalid input) or 404 (inbound_not_found).
+    /// warning. Throws http::ApiError 400 (invalid input), 404 (inbound_not_found) or 422
+    /// recipient_opted_out.
     store::Message reply(const store::Tenant& tenant, const ReplyRequest& request);
 
     /// One message per recipient (E.164, each at most once) with the same body, all stored
-    /// in one transaction. Invalid or repeated recipients are reported in their result and
-    /// do not stop the others. Throws ApiError 400 for a bad body or an empty list, and
+    /// in one transaction. Invalid, repeated or opted-out recipients are reported in their
+    /// result (invalid_phone, duplicate_recipient, recipient_opted_out) and do not stop the
+    /// others. Throws ApiError 400 for a bad body or an empty list, and
     /// 400 too_many_recipients above `maxRecipients`.
     std::vector<BulkResult> sendBulk(const store::Tenant& tenant,
                                      const std::vector<std::string>& recipients,

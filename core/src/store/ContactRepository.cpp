@@ -40,6 +40,34 @@ std::int64_t ContactRepository::ensure(Poco::Data::Session& s, const std::string
     return id;
 }
 
+bool ContactRepository::setOptedOut(Poco::Data::Session& s, const std::string& tenantId,
+                                    std::int64_t contactId, bool optedOut, TimeMs at) {
+    Poco::Data::Statement update(s);
+    update << "UPDATE contacts SET opted_out = $1, opted_out_at = $2 WHERE tenant_id = $3 AND id "
+              "= $4 AND opted_out <> $5",
+        bind(optedOut ? 1 : 0), bind(static_cast<Poco::Int64>(at)), bind(tenantId),
+        bind(static_cast<Poco::Int64>(contactId)), bind(optedOut ? 1 : 0);
+    return update.execute() == 1;
+}
+
+bool ContactRepository::isOptedOut(Poco::Data::Session& s, const std::string& tenantId,
+                                   const std::string& phone) {
+    std::vector<int> flags;
+    s << "SELECT opted_out FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId),
+        bind(phone), into(flags), now;
+    return !flags.empty() && flags.front() != 0;
+}
+
+std::set<std::string> ContactRepository::optedOutPhones(const std::string& tenantId) {
+    std::vector<std::string> phones;
+    db_.read([&](Poco::Data::Session& s) {
+        phones.clear();
+        s << "SELECT phone FROM contacts WHERE tenant_id = $1 AND opted_out = 1", bind(tenantId),
+            into(phones), now;
+    });
+    return {phones.begin(), phones.end()};
+}
+
 std::vector<Contact> ContactRepository::list(const std::string& tenantId, const PageRequest& page,
                                              std::int64_t& total) {
     std::vector<Contact> result;

@@ -4,6 +4,7 @@
 #include "store/Records.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,20 @@ class ContactRepository {
     static std::int64_t ensure(Poco::Data::Session& session, const std::string& tenantId,
                                const std::string& phone, const std::string& businessName,
                                TimeMs now);
+
+    /// Marks the tenant's contact opted out (true) or back in (false) inside the caller's
+    /// transaction, stamping opted_out_at. Returns whether the flag changed (a repeated STOP
+    /// changes nothing and should not be audited twice).
+    static bool setOptedOut(Poco::Data::Session& session, const std::string& tenantId,
+                            std::int64_t contactId, bool optedOut, TimeMs at);
+
+    /// Whether the tenant's contact for `phone` has opted out, read inside the caller's
+    /// transaction (false when there is no such contact).
+    static bool isOptedOut(Poco::Data::Session& session, const std::string& tenantId,
+                           const std::string& phone);
+
+    /// The phones (E.164) of the tenant's opted-out contacts.
+    std::set<std::string> optedOutPhones(const std::string& tenantId);
 
     /// The tenant's contacts, newest first.
     std::vector<Contact> list(const std::string& tenantId, const PageRequest& page,
