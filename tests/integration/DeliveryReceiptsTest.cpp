@@ -44,7 +44,7 @@ std::string yamlFor(int port, const std::string& storageBlock, const std::string
            "dispatch:\n  poll_interval_ms: 50\n  backoff_initial_ms: 100\n  max_attempts: 2\n"
            "admin:\n  api_key: ${SB_ADMIN_KEY}\n"
            "providers:\n"
-           "  - id: retail-main\n    plugin: smsretail\n    config:\n"
+           "  - id: retail-main\n    plugin: smsretail\n    label: Acme Direct\n    config:\n"
            "      webhook_secret: " +
            kRetailSecret + "\n      send_url: " + providerBase +
            "/retail/send\n      api_key: retail-api-key-000111\n" +
@@ -124,6 +124,13 @@ class DeliveryReceipts : public ::testing::TestWithParam<std::string> {
         EXPECT_EQ(r.status, 200) << r.body;
         return json(r.body);
     }
+    /// The operator's view of a tenant's log (raw provider fields included).
+    Object::Ptr adminLog(const std::string& tenantId, const std::string& query = "") {
+        auto r = httpCall(port_, "GET", "/api/admin/sms-delivery-log?tenantId=" + tenantId + query,
+                          auth(kAdminKey));
+        EXPECT_EQ(r.status, 200) << r.body;
+        return json(r.body);
+    }
     std::size_t eventCount(const char* key = kTenantKey) {
         return static_cast<std::size_t>(log(key)->getObject("pagination")->getValue<int>("total"));
     }
@@ -153,8 +160,8 @@ TEST_P(DeliveryReceipts, SmsRetailHappyPath) {
     EXPECT_EQ(m->getValue<std::string>("status"), "DELIVERED");
     EXPECT_FALSE(m->isNull("deliveredAt"));
 
-    auto page = log(kTenantKey);
-    auto data = page->getArray("data");
+    // The operator sees everything the provider sent.
+    auto data = adminLog("acme")->getArray("data");
     ASSERT_EQ(data->size(), 2u);
     auto newest = data->getObject(0);  // newest first
     EXPECT_EQ(newest->getValue<std::string>("status"), "DELIVERED");
@@ -164,15 +171,54 @@ TEST_P(DeliveryReceipts, SmsRetailHappyPath) {
     EXPECT_EQ(newest->getValue<std::string>("ip"), "127.0.0.1");
     EXPECT_EQ(newest->getObject("contact")->getValue<std::string>("phone"), "+15550107777");
 
-    auto detail =
-        json(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), auth(kTenantKey))
-                 .body);
+    // The tenant sees the same events through proxy mode: the channel's label, no provider
+    // instance, raw status, error code, payload or callback address.
+    auto mine = log(kTenantKey)->getArray("data");
+    ASSERT_EQ(mine->size(), 2u);
+    auto tenantNewest = mine->getObject(0);
+    EXPECT_EQ(tenantNewest->getValue<std::string>("status"), "DELIVERED");
+    EXPECT_EQ(tenantNewest->getValue<std::string>("providerRef"), "12345");
+    EXPECT_EQ(tenantNewest->getValue<std::string>("channel"), "Acme Direct");
+    EXPECT_EQ(tenantNewest->getObject("contact")->getValue<std::string>("phone"), "+15550107777");
+    for (const char* hidden : {"provider", "rawStatus", "errorCode", "ip", "rawPayload"})
+        EXPECT_FALSE(tenantNewest->has(hidden)) << hidden;
+
+    const auto detailText =
+        httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), auth(kTenantKey))
+            .body;
+    EXPECT_EQ(detailText.find("retail"), std::string::npos) << detailText;
+    auto detail = json(detailText);
     auto events = detail->getArray("events");
     ASSERT_EQ(events->size(), 2u);
-    EXPECT_EQ(events->getObject(0)->getValue<std::string>("rawStatus"), "sent");  // oldest first
-    EXPECT_EQ(events->getObject(1)->getValue<std::string>("rawPayload"),
-              R"({"id":12345,"status":"delivered"})");
+    EXPECT_EQ(events->getObject(0)->getValue<std::string>("status"), "SENT");  // oldest first
+    EXPECT_FALSE(events->getObject(1)->has("rawPayload"));
     EXPECT_EQ(detail->getObject("message")->getValue<std::string>("providerRef"), "12345");
+    EXPECT_EQ(detail->getObject("message")->getValue<std::string>("channel"), "Acme Direct");
+
+    auto adminDetail =
+        json(httpCall(port_, "GET",
+                      "/api/admin/sms-delivery-log/" + std::to_string(id) + "?tenantId=acme",
+                      auth(kAdminKey))
+                 .body);
+    auto raw = adminDetail->getArray("events");
+    ASSERT_EQ(raw->size(), 2u);
+    EXPECT_EQ(raw->getObject(0)->getValue<std::string>("rawStatus"), "sent");
+    EXPECT_EQ(raw->getObject(1)->getValue<std::string>("rawPayload"),
+              R"({"id":12345,"status":"delivered"})");
+    EXPECT_EQ(adminDetail->getObject("message")->getValue<std::string>("provider"), "retail-main");
+    // The admin view needs the tenant, and another tenant's id does not find the message.
+    EXPECT_EQ(
+        httpCall(port_, "GET", "/api/admin/sms-delivery-log/" + std::to_string(id), auth(kAdminKey))
+            .status,
+        400);
+    EXPECT_EQ(httpCall(port_, "GET",
+                       "/api/admin/sms-delivery-log/" + std::to_string(id) + "?tenantId=globex",
+                       auth(kAdminKey))
+                  .status,
+              404);
+    EXPECT_EQ(httpCall(port_, "GET", "/api/admin/sms-delivery-log?tenantId=acme", auth(kTenantKey))
+                  .status,
+              401);
 }
 
 TEST_P(DeliveryReceipts, Telecom23HappyPathOnSharedAndFixedRoutes) {
@@ -204,7 +250,7 @@ TEST_P(DeliveryReceipts, EveryDefaultRawStatusIsNormalised) {
         {"pending", "PENDING"},     {"queued", "PENDING"},     {"exploded", "UNKNOWN"}};
     for (const auto& [raw, canonical] : retail) {
         ASSERT_EQ(retailDlr(R"({"id":777,"status":")" + raw + R"("})").status, 200);
-        auto newest = log(kTenantKey)->getArray("data")->getObject(0);
+        auto newest = adminLog("acme")->getArray("data")->getObject(0);
         EXPECT_EQ(newest->getValue<std::string>("rawStatus"), raw);
         EXPECT_EQ(newest->getValue<std::string>("status"), canonical) << raw;
     }
@@ -219,7 +265,7 @@ TEST_P(DeliveryReceipts, EveryDefaultRawStatusIsNormalised) {
     for (const auto& [raw, canonical] : t23) {
         ASSERT_EQ(t23Dlr(R"({"messageId":"t23-all","status":")" + raw + R"("})", nowS()).status,
                   200);
-        auto newest = log(kOtherTenantKey)->getArray("data")->getObject(0);
+        auto newest = adminLog("globex")->getArray("data")->getObject(0);
         EXPECT_EQ(newest->getValue<std::string>("rawStatus"), raw);
         EXPECT_EQ(newest->getValue<std::string>("status"), canonical) << raw;
     }
@@ -378,11 +424,22 @@ TEST_P(DeliveryReceipts, PaginationFiltersAndSummary) {
     // Each filter.
     EXPECT_EQ(log(kTenantKey, "?status=DELIVERED")->getObject("pagination")->getValue<int>("total"),
               2);
+    // Tenants filter by channel name; instance ids mean nothing to them (proxy mode).
     EXPECT_EQ(
-        log(kTenantKey, "?provider=retail-main")->getObject("pagination")->getValue<int>("total"),
+        log(kTenantKey, "?provider=Acme%20Direct")->getObject("pagination")->getValue<int>("total"),
         5);
     EXPECT_EQ(
-        log(kTenantKey, "?provider=t23-main")->getObject("pagination")->getValue<int>("total"), 0);
+        log(kTenantKey, "?provider=Switchboard")->getObject("pagination")->getValue<int>("total"),
+        0);
+    EXPECT_EQ(
+        log(kTenantKey, "?provider=retail-main")->getObject("pagination")->getValue<int>("total"),
+        0);
+    // The admin filters by instance id.
+    EXPECT_EQ(
+        adminLog("acme", "&provider=retail-main")->getObject("pagination")->getValue<int>("total"),
+        5);
+    EXPECT_EQ(
+        adminLog("acme", "&provider=t23-main")->getObject("pagination")->getValue<int>("total"), 0);
     EXPECT_EQ(log(kTenantKey, "?providerRef=102")->getObject("pagination")->getValue<int>("total"),
               2);
     auto contactId = message(kTenantKey, ids[2])->getValue<std::int64_t>("contactId");
@@ -443,7 +500,7 @@ TEST_P(DeliveryReceipts, SenderIpComesFromForwardedHeadersOnlyBehindATrustedProx
     retailDlr(R"({"id":6060,"status":"sent"})",
               opensslHmacSha256Hex(kRetailSecret, R"({"id":6060,"status":"sent"})"),
               {{"X-Forwarded-For", "203.0.113.9"}, {"X-Real-IP", "203.0.113.10"}});
-    EXPECT_EQ(log(kTenantKey)->getArray("data")->getObject(0)->getValue<std::string>("ip"),
+    EXPECT_EQ(adminLog("acme")->getArray("data")->getObject(0)->getValue<std::string>("ip"),
               "127.0.0.1");
     service_->stop();
 
@@ -451,7 +508,7 @@ TEST_P(DeliveryReceipts, SenderIpComesFromForwardedHeadersOnlyBehindATrustedProx
     const std::string body = R"({"id":6060,"status":"delivered"})";
     retailDlr(body, opensslHmacSha256Hex(kRetailSecret, body),
               {{"X-Forwarded-For", "198.51.100.1, 203.0.113.9"}});
-    EXPECT_EQ(log(kTenantKey)->getArray("data")->getObject(0)->getValue<std::string>("ip"),
+    EXPECT_EQ(adminLog("acme")->getArray("data")->getObject(0)->getValue<std::string>("ip"),
               "203.0.113.9");
 }
 

@@ -18,6 +18,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Process.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 #include <gtest/gtest.h>
 
@@ -469,8 +470,11 @@ TEST_P(TwilioEndToEnd, StatusCallbacksMoveTheMessageToDelivered) {
     EXPECT_EQ(m->getValue<std::string>("status"), "DELIVERED");
     EXPECT_FALSE(m->isNull("deliveredAt"));
 
-    auto detail = json(
-        httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), tenantAuth()).body);
+    auto detail =
+        json(httpCall(port_, "GET",
+                      "/api/admin/sms-delivery-log/" + std::to_string(id) + "?tenantId=acme",
+                      adminAuth())
+                 .body);
     EXPECT_EQ(detail->getObject("message")->getValue<std::string>("providerRef"), kSid);
     auto events = detail->getArray("events");
     ASSERT_EQ(events->size(), 2u);  // the forged callback left no trace in the log
@@ -493,11 +497,20 @@ TEST_P(TwilioEndToEnd, AnUndeliveredCallbackCarriesTwiliosErrorCode) {
         "undelivered");
     EXPECT_EQ(message(id)->getValue<std::string>("status"), "UNDELIVERED");
     auto events =
-        json(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), tenantAuth())
+        json(httpCall(port_, "GET",
+                      "/api/admin/sms-delivery-log/" + std::to_string(id) + "?tenantId=acme",
+                      adminAuth())
                  .body)
             ->getArray("events");
     ASSERT_EQ(events->size(), 1u);
     EXPECT_EQ(events->getObject(0)->getValue<std::string>("rawStatus"), "undelivered");
+    EXPECT_EQ(events->getObject(0)->getValue<std::string>("errorCode"), "30003");
+    // The tenant learns the outcome, not Twilio's error code or name.
+    auto mine = httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), tenantAuth());
+    EXPECT_EQ(mine.status, 200);
+    EXPECT_NE(mine.body.find("UNDELIVERED"), std::string::npos);
+    EXPECT_EQ(mine.body.find("30003"), std::string::npos) << mine.body;
+    EXPECT_EQ(Poco::toLower(mine.body).find("twilio"), std::string::npos) << mine.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TwilioEndToEnd, ::testing::ValuesIn(storageBackends()),
