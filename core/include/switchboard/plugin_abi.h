@@ -11,6 +11,9 @@
  *   host does not know). Every struct starts with `uint32_t struct_size`; fields are only
  *   ever appended, and a reader must check struct_size before touching a field that a
  *   newer minor appended.
+ *   History: 1.0 messaging hooks; 1.1 sb_http_request.received_at_ms; 1.2 SB_CAP_TELEPHONY
+ *   and the four telephony hooks appended to sb_plugin_hooks. A 1.0/1.1 plugin still loads
+ *   in a 1.2 host: its shorter hook table simply has no telephony hooks.
  *
  * Entry point
  *   A plugin library exports exactly one symbol, `sb_plugin_entry` (see the bottom of this
@@ -39,7 +42,7 @@ extern "C" {
 #endif
 
 #define SB_ABI_VERSION_MAJOR 1u
-#define SB_ABI_VERSION_MINOR 1u
+#define SB_ABI_VERSION_MINOR 2u
 #define SB_ABI_VERSION ((SB_ABI_VERSION_MAJOR << 16) | SB_ABI_VERSION_MINOR)
 #define SB_ABI_MAJOR(v) ((uint32_t)(v) >> 16)
 #define SB_ABI_MINOR(v) ((uint32_t)(v)&0xFFFFu)
@@ -72,6 +75,7 @@ typedef enum sb_log_level {
 
 /* Capability bits in sb_plugin_descriptor.capabilities. They decide which hooks are required. */
 #define SB_CAP_MESSAGING 0x1u /* requires every hook marked [messaging] below */
+#define SB_CAP_TELEPHONY 0x2u /* ABI 1.2+: requires every hook marked [telephony] below */
 
 /* Opaque host-owned sink a hook writes its result (or its error text) into. */
 typedef struct sb_output sb_output;
@@ -209,6 +213,81 @@ typedef struct sb_plugin_hooks {
        outcome_json: {"result": "accepted" | "rejected" | "ignored" | "error"}.
        On SB_OK, out holds {"status": 200, "content_type": "...", "body": "..."}. */
     sb_status (*webhook_response)(sb_instance* instance, sb_str outcome_json, sb_output* out);
+
+    /* --- ABI 1.2: telephony (caller-ID verification and call-forwarding codes) ---
+       A host reads these fields only when the plugin declares SB_CAP_TELEPHONY, an
+       abi_version of at least 1.2 and a hook table struct_size that covers them; for an
+       older plugin they do not exist. Same threading, ownership and error contracts as the
+       hooks above unless a hook says otherwise. */
+
+    /* [telephony] The carriers and forwarding modes this instance can generate codes for.
+       No input besides the instance. On SB_OK, out holds (schema version 1):
+         {"carriers": [
+            {"id": "tmobile", "name": "T-Mobile", "technology": "gsm" | "cdma",
+             "cancel_all_code": "##002#" or null,     -- cancels every forwarding, if any
+             "modes": [
+               {"id": "safety_net", "label": "Safety net: ...",
+                "ring_time": null                     -- the carrier takes no ring time
+                           | {"min": 5, "max": 60, "step": 1,   -- seconds, inclusive
+                              "default": 25 or null}}  -- null: optional, network default
+             ]}]}
+       Carriers and modes are listed in the plugin's order (the order a UI should show).
+       SB_ERROR only for an internal failure. */
+    sb_status (*telephony_carriers)(sb_instance* instance, sb_output* out);
+
+    /* [telephony] The codes a subscriber dials on their own phone to switch call forwarding
+       on and off, with the human instructions for each step.
+       request_json (schema version 1):
+         {"carrier": "tmobile", "mode": "safety_net",
+          "destination": "+15550109999",        -- E.164 with '+', where calls are forwarded
+          "ring_time_s": 25 or null}            -- seconds before a conditional forward;
+                                                   null: the carrier's default, if any
+       On SB_OK, out holds
+         {"carrier": "tmobile", "carrier_name": "T-Mobile", "mode": "safety_net",
+          "mode_label": "...", "destination": "+15550109999",
+          "ring_time_s": 25 or null,            -- the value encoded in the code, if any
+          "activation_code": "**61*+15550109999*11*25#",
+          "deactivation_code": "##61#",
+          "cancel_all_code": "##002#" or null,
+          "activation_instructions": ["Open your phone's dialer ...", ...],
+          "deactivation_instructions": [...]}
+       SB_BAD_INPUT for an unknown carrier or mode, a destination that is not E.164, or a
+       ring time the carrier does not take or that lies outside its range/step (never
+       clamped). Unlike other hooks' reasons, this one is written for the end user: one
+       sentence naming the carrier, mode and allowed values, no secrets, so the host may
+       show it to the tenant verbatim. */
+    sb_status (*forwarding_codes)(sb_instance* instance, sb_str request_json, sb_output* out);
+
+    /* [telephony] Builds the provider request that places a caller-ID verification call:
+       the provider calls `phone_number` and reads out `code`, which the subscriber then
+       types into the tenant's application (so the call proves they hold the phone).
+       request_json (schema version 1):
+         {"verification_id": "42", "phone_number": "+15551234567",
+          "friendly_name": "Office line" or "",
+          "code": "123456",                     -- 6 digits, generated by the host's CSPRNG
+          "status_callback_url": "https://..." or null}
+       On SB_OK, out holds
+         {"request": {"method": "POST", "url": "https://...", "headers": {"Name": "v"},
+                      "body": "exact body text"},
+          "redact": ["1, 2, 3, 4, 5, 6", ...]}  -- every form in which the code appears in
+                                                   the request; the host masks each of them
+                                                   (and the code itself) wherever it records
+                                                   or logs the request (dry-run records)
+       The code is a secret: a plugin must not log it or put it in a reason text.
+       SB_BAD_INPUT when the call cannot be expressed (e.g. a number the provider refuses). */
+    sb_status (*build_verification_call)(sb_instance* instance, sb_str request_json,
+                                         sb_output* out);
+
+    /* [telephony] Classifies the provider's answer to a build_verification_call request.
+       On SB_OK, out holds the same document as parse_send_response:
+         {"outcome": "ACCEPTED" | "RETRY" | "THROTTLED" | "REJECTED",
+          "provider_ref": "..." (ACCEPTED: the provider's call id),
+          "error_code": "..." (optional), "error_message": "..." (optional, internal only),
+          "retry_after_s": <integer seconds> (optional)}
+       The host does not retry a verification call on its own (a second call would ring the
+       subscriber twice); it reports anything but ACCEPTED to the tenant as a failed call. */
+    sb_status (*parse_verification_call_response)(sb_instance* instance,
+                                                  const sb_http_response* response, sb_output* out);
 } sb_plugin_hooks;
 
 /*

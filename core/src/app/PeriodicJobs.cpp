@@ -1,6 +1,8 @@
 #include "app/PeriodicJobs.h"
 
 #include "http/IdempotentResponder.h"
+#include "telephony/TelephonyCleanup.h"
+#include "telephony/TelephonyPolicy.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Logger.h>
@@ -54,7 +56,9 @@ void dropExpiredIdempotencyKeys(store::Database& db, std::int64_t nowMs) {
 
 std::vector<PeriodicJobs::Job> PeriodicJobs::standardJobs() {
     return {{"lease_recovery", 5'000, &recoverLeases},
-            {"idempotency_cleanup", 600'000, &dropExpiredIdempotencyKeys}};
+            {"idempotency_cleanup", 600'000, &dropExpiredIdempotencyKeys},
+            {"telephony_cleanup", telephony::policy::kCleanupIntervalMs,
+             &telephony::cleanUpVerifications}};
 }
 
 PeriodicJobs::~PeriodicJobs() { stop(); }

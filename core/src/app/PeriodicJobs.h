@@ -36,8 +36,9 @@ class PeriodicJobs {
     void runAllOnce();
 
     /// The standard jobs: lease recovery (an expired outbox lease — its process died
-    /// mid-dispatch — is released so the message is claimed again, and logged) and expired
-    /// Idempotency-Key cleanup.
+    /// mid-dispatch — is released so the message is claimed again, and logged), expired
+    /// Idempotency-Key cleanup and the telephony verification cleanup
+    /// (telephony/TelephonyCleanup.h).
     static std::vector<Job> standardJobs();
 
   private:

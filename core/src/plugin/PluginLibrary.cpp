@@ -6,7 +6,9 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <regex>
 #include <set>
 #include <typeinfo>
@@ -17,6 +19,8 @@ namespace {
 // Size a descriptor/hook table must have for every field this host reads.
 constexpr size_t kDescriptorV1Size = offsetof(sb_plugin_descriptor, hooks) + sizeof(void*);
 constexpr size_t kHooksV1Size = offsetof(sb_plugin_hooks, webhook_response) + sizeof(void*);
+constexpr size_t kHooksV12Size =
+    offsetof(sb_plugin_hooks, parse_verification_call_response) + sizeof(void*);
 
 std::string versionText(uint32_t version) {
     return std::to_string(SB_ABI_MAJOR(version)) + "." + std::to_string(SB_ABI_MINOR(version));
@@ -119,6 +123,31 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
                     path, std::string("required messaging hook ") + hookName + " is missing");
         }
     }
+    if (d->capabilities & SB_CAP_TELEPHONY) {
+        // The capability bit did not exist before 1.2, so an older plugin setting it means
+        // something else by it; its table would also end before the telephony hooks.
+        if (SB_ABI_MINOR(d->abi_version) < 2)
+            throw PluginLoadError(path,
+                                  "declares the telephony capability but was built for "
+                                  "plugin ABI " +
+                                      versionText(d->abi_version) + " (telephony needs 1.2)");
+        if (h.struct_size < kHooksV12Size)
+            throw PluginLoadError(path, "telephony plugin's hook table struct_size " +
+                                            std::to_string(h.struct_size) +
+                                            " lacks the telephony hooks");
+        const std::pair<const char*, const void*> required[] = {
+            {"telephony_carriers", reinterpret_cast<const void*>(h.telephony_carriers)},
+            {"forwarding_codes", reinterpret_cast<const void*>(h.forwarding_codes)},
+            {"build_verification_call", reinterpret_cast<const void*>(h.build_verification_call)},
+            {"parse_verification_call_response",
+             reinterpret_cast<const void*>(h.parse_verification_call_response)},
+        };
+        for (const auto& [hookName, fn] : required) {
+            if (fn == nullptr)
+                throw PluginLoadError(
+                    path, std::string("required telephony hook ") + hookName + " is missing");
+        }
+    }
     requireJsonObject(path, "config schema", d->config_schema_json);
     checkConfigSchemaShape(path, d->config_schema_json);
     requireJsonObject(path, "default status table", d->default_status_table_json);
@@ -153,7 +182,12 @@ std::unique_ptr<PluginLibrary> PluginLibrary::load(const std::string& path) {
 
 PluginLibrary::PluginLibrary(std::string path, std::unique_ptr<Poco::SharedLibrary> library,
                              const sb_plugin_descriptor* descriptor)
-    : path_(std::move(path)), library_(std::move(library)), descriptor_(descriptor) {}
+    : path_(std::move(path)), library_(std::move(library)), descriptor_(descriptor) {
+    // Fields past the plugin's struct_size stay zero (NULL hooks); the checks above made
+    // sure struct_size covers every hook its capabilities require.
+    std::memcpy(&hooks_, descriptor->hooks,
+                std::min<size_t>(descriptor->hooks->struct_size, sizeof(sb_plugin_hooks)));
+}
 
 PluginLibrary::~PluginLibrary() {
     // Unloading is deliberately skipped: a plugin may have registered atexit handlers or

@@ -15,7 +15,8 @@ class PluginLibrary {
   public:
     /// Loads `path`, calls sb_plugin_entry and checks the descriptor: ABI major equal and
     /// minor not newer than the host's, struct_size of the descriptor and hook table large
-    /// enough, name present and well-formed, required hooks present for its capabilities,
+    /// enough, name present and well-formed, required hooks present for its capabilities
+    /// (SB_CAP_TELEPHONY also needs ABI 1.2 and a hook table reaching the telephony hooks),
     /// config schema and status table valid JSON objects.
     /// Throws PluginLoadError naming `path` on any refusal.
     static std::unique_ptr<PluginLibrary> load(const std::string& path);
@@ -28,7 +29,13 @@ class PluginLibrary {
     std::string name() const { return descriptor_->name; }
     std::string version() const { return descriptor_->plugin_version; }
     const sb_plugin_descriptor& descriptor() const { return *descriptor_; }
-    const sb_plugin_hooks& hooks() const { return *descriptor_->hooks; }
+    /// The plugin's hook table, copied at load time up to its struct_size: hooks a plugin
+    /// built for an older minor cannot have (e.g. the ABI 1.2 telephony hooks of a 1.1
+    /// plugin) read as NULL here instead of past the end of its table.
+    const sb_plugin_hooks& hooks() const { return hooks_; }
+    /// True when the descriptor declares capability `bit` (SB_CAP_*); the loader has then
+    /// checked that every hook the capability requires is present.
+    bool has(uint32_t bit) const { return (descriptor_->capabilities & bit) != 0; }
 
   private:
     PluginLibrary(std::string path, std::unique_ptr<Poco::SharedLibrary> library,
@@ -37,6 +44,7 @@ class PluginLibrary {
     std::string path_;
     std::unique_ptr<Poco::SharedLibrary> library_;
     const sb_plugin_descriptor* descriptor_;
+    sb_plugin_hooks hooks_{};
 };
 
 }  // namespace switchboard::plugin

@@ -60,8 +60,27 @@ class ProviderInstance {
                                  const std::string& body) const;
     /// webhook_response({"result": ...}) → SB_OK with {"status","content_type","body"}.
     HookResult webhookResponse(const std::string& outcomeJson) const;
+    // A messaging hook the plugin lacks (a telephony-only plugin) answers SB_ERROR naming it
+    // instead of being called.
+
+    /// True when the plugin declares SB_CAP_TELEPHONY (the four hooks below exist).
+    bool telephony() const { return library_.has(SB_CAP_TELEPHONY); }
+    /// telephony_carriers → SB_OK with {"carriers": [...]} (plugin_abi.h, ABI 1.2).
+    HookResult telephonyCarriers() const;
+    /// forwarding_codes(request JSON) → SB_OK with the codes and instructions |
+    /// SB_BAD_INPUT with a reason written for the end user | SB_ERROR.
+    HookResult forwardingCodes(const std::string& requestJson) const;
+    /// build_verification_call(request JSON) → SB_OK with {"request": {...}, "redact": [...]}.
+    HookResult buildVerificationCall(const std::string& requestJson) const;
+    /// parse_verification_call_response → SB_OK with {"outcome", "provider_ref", ...}.
+    HookResult parseVerificationCallResponse(
+        int status, const std::vector<std::pair<std::string, std::string>>& headers,
+        const std::string& body) const;
+    // Without SB_CAP_TELEPHONY each of the four answers SB_ERROR naming the missing hook.
 
   private:
+    HookResult missing(const char* hook) const;
+
     const PluginLibrary& library_;
     std::string id_;
     sb_instance* instance_ = nullptr;

@@ -39,6 +39,11 @@ constexpr sb_plugin_hooks kValidHooks = {
     .build_send = &stubBuildSend,
     .parse_send_response = &stubParseSendResponse,
     .webhook_response = &stubWebhookResponse,
+    // ABI 1.2 telephony hooks: a messaging-only plugin has none.
+    .telephony_carriers = nullptr,
+    .forwarding_codes = nullptr,
+    .build_verification_call = nullptr,
+    .parse_verification_call_response = nullptr,
 };
 
 // A descriptor the host accepts for a messaging plugin called `name` with `hooks`.

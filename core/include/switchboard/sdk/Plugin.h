@@ -1,6 +1,8 @@
 // SWITCHBOARD_PLUGIN(Class): generates the plain-C entry point and hook table for a
-// ProviderPlugin subclass, translating between the ABI's JSON documents and the SDK's C++
-// types, and catching every exception at the boundary.
+// ProviderPlugin subclass, a TelephonyPlugin subclass or a class deriving from both
+// (capabilities SB_CAP_MESSAGING / SB_CAP_TELEPHONY follow the bases), translating between
+// the ABI's JSON documents and the SDK's C++ types, and catching every exception at the
+// boundary.
 //
 // Use it once per plugin library, in a .cpp file:
 //     SWITCHBOARD_PLUGIN(MyProvider)
@@ -8,6 +10,8 @@
 
 #include "switchboard/plugin_abi.h"
 #include "switchboard/sdk/ProviderPlugin.h"
+#include "switchboard/sdk/TelephonyJson.h"
+#include "switchboard/sdk/TelephonyPlugin.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
@@ -17,6 +21,7 @@
 #include <cstddef>
 #include <memory>
 #include <sstream>
+#include <type_traits>
 
 namespace switchboard::sdk {
 
@@ -192,24 +197,31 @@ inline WebhookResult webhookResultOf(const std::string& json) {
     return WebhookResult::Accepted;
 }
 
+// The instance handle is the P* that create made, so it converts back to P exactly,
+// whichever bases P has.
 template <class P>
-const ProviderPlugin& self(sb_instance* instance) {
-    return *reinterpret_cast<const ProviderPlugin*>(instance);
+const P& self(sb_instance* instance) {
+    return *reinterpret_cast<const P*>(instance);
 }
+
+template <class P>
+constexpr bool kMessaging = std::is_base_of_v<ProviderPlugin, P>;
+template <class P>
+constexpr bool kTelephony = std::is_base_of_v<TelephonyPlugin, P>;
 
 template <class P>
 struct Hooks {
     static sb_status create(sb_str config, sb_instance** instance, sb_output* out) {
         return guarded(out, [&] {
             InstanceConfig cfg(parseObject(view(config)));
-            std::unique_ptr<ProviderPlugin> plugin = std::make_unique<P>(cfg);
+            auto plugin = std::make_unique<P>(cfg);
             *instance = reinterpret_cast<sb_instance*>(plugin.release());
             return SB_OK;
         });
     }
     static void destroy(sb_instance* instance) {
         try {
-            delete reinterpret_cast<ProviderPlugin*>(instance);
+            delete reinterpret_cast<P*>(instance);
         } catch (...) {
             // A destructor that throws must not take the host down.
         }
@@ -259,30 +271,79 @@ struct Hooks {
             return SB_OK;
         });
     }
+    static sb_status telephonyCarriers(sb_instance* i, sb_output* out) {
+        return guarded(out, [&] {
+            write(out, telephony_json::carriersToJson(self<P>(i).carriers()));
+            return SB_OK;
+        });
+    }
+    static sb_status forwardingCodes(sb_instance* i, sb_str request, sb_output* out) {
+        return guarded(out, [&] {
+            auto codes =
+                self<P>(i).forwardingCodes(telephony_json::forwardingRequestOf(view(request)));
+            write(out, telephony_json::forwardingCodesToJson(codes));
+            return SB_OK;
+        });
+    }
+    static sb_status buildVerificationCall(sb_instance* i, sb_str request, sb_output* out) {
+        return guarded(out, [&] {
+            auto built =
+                self<P>(i).buildVerificationCall(telephony_json::verificationCallOf(view(request)));
+            write(out, telephony_json::verificationCallRequestToJson(built));
+            return SB_OK;
+        });
+    }
+    static sb_status parseVerificationCallResponse(sb_instance* i, const sb_http_response* r,
+                                                   sb_output* out) {
+        return guarded(out, [&] {
+            HttpResponse response{r->status, headersOf(r->headers, r->header_count), view(r->body)};
+            write(out, sendResultToJson(self<P>(i).parseVerificationCallResponse(response)));
+            return SB_OK;
+        });
+    }
+
+    // Only the hooks of P's capabilities are instantiated (and so need P's methods).
+    static sb_plugin_hooks table() {
+        sb_plugin_hooks h{};
+        h.struct_size = sizeof(sb_plugin_hooks);
+        h.create_instance = &create;
+        h.destroy_instance = &destroy;
+        if constexpr (kMessaging<P>) {
+            h.detect = &detect;
+            h.verify = &verify;
+            h.parse = &parse;
+            h.build_send = &buildSend;
+            h.parse_send_response = &parseSendResponse;
+            h.webhook_response = &webhookResponse;
+        }
+        if constexpr (kTelephony<P>) {
+            h.telephony_carriers = &telephonyCarriers;
+            h.forwarding_codes = &forwardingCodes;
+            h.build_verification_call = &buildVerificationCall;
+            h.parse_verification_call_response = &parseVerificationCallResponse;
+        }
+        return h;
+    }
 };
 
 template <class P>
 const sb_plugin_descriptor* entry(uint32_t hostAbiVersion, const sb_host_api* host) noexcept {
+    static_assert(kMessaging<P> || kTelephony<P>,
+                  "SWITCHBOARD_PLUGIN needs a ProviderPlugin and/or TelephonyPlugin subclass");
     if (SB_ABI_MAJOR(hostAbiVersion) != SB_ABI_VERSION_MAJOR) return nullptr;
     if (host == nullptr || host->struct_size < sizeof(sb_host_api)) return nullptr;
     hostApi() = host;
     try {
         static const PluginInfo info = P::info();
         static const std::string signature = std::string("g++ ") + __VERSION__;
-        static const sb_plugin_hooks hooks = {
-            sizeof(sb_plugin_hooks),    &Hooks<P>::create,
-            &Hooks<P>::destroy,         &Hooks<P>::detect,
-            &Hooks<P>::verify,          &Hooks<P>::parse,
-            &Hooks<P>::buildSend,       &Hooks<P>::parseSendResponse,
-            &Hooks<P>::webhookResponse,
-        };
+        static const sb_plugin_hooks hooks = Hooks<P>::table();
         static const sb_plugin_descriptor descriptor = {
             sizeof(sb_plugin_descriptor),
             SB_ABI_VERSION,
             info.name.c_str(),
             info.version.c_str(),
             signature.c_str(),
-            SB_CAP_MESSAGING,
+            (kMessaging<P> ? SB_CAP_MESSAGING : 0u) | (kTelephony<P> ? SB_CAP_TELEPHONY : 0u),
             info.configSchemaJson.c_str(),
             info.defaultStatusTableJson.c_str(),
             &hooks,
@@ -303,7 +364,8 @@ inline void log(sb_log_level level, std::string_view message) {
 
 }  // namespace switchboard::sdk
 
-/// Generates `sb_plugin_entry` for ProviderPlugin subclass `Class`. Use once per library.
+/// Generates `sb_plugin_entry` for `Class` (a ProviderPlugin and/or TelephonyPlugin subclass).
+/// Use once per library.
 #define SWITCHBOARD_PLUGIN(Class)                                                                  \
     extern "C" __attribute__((visibility("default"))) const sb_plugin_descriptor* sb_plugin_entry( \
         uint32_t host_abi_version, const sb_host_api* host) {                                      \

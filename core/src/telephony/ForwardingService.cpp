@@ -1,0 +1,188 @@
+#include "telephony/ForwardingService.h"
+
+#include "http/ApiError.h"
+#include "store/AuditRepository.h"
+#include "store/TenantRepository.h"
+#include "telephony/TelephonyRepository.h"
+#include "util/E164.h"
+#include "util/JsonText.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace switchboard::telephony {
+namespace {
+
+using http::ApiError;
+namespace fs = forwarding_status;
+
+std::string target(std::int64_t id) { return "forwarding_config:" + std::to_string(id); }
+
+std::string auditDetail(const ForwardingConfig& c) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("verificationId", c.verificationId);
+    o.set("simPhoneNumber", c.simPhoneNumber);
+    o.set("carrier", c.carrier);
+    o.set("mode", c.mode);
+    o.set("status", c.status);
+    return util::toJson(o);
+}
+
+// The plugin's instructions, kept as {"activation": [...], "deactivation": [...]}.
+std::string instructionsOf(const Poco::JSON::Object& codes) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("activation", codes.getArray("activation_instructions"));
+    o.set("deactivation", codes.getArray("deactivation_instructions"));
+    return util::toJson(o);
+}
+
+ForwardingConfig requireConfig(Poco::Data::Session& s, const std::string& tenantId,
+                               std::int64_t id) {
+    auto found = TelephonyRepository::findConfig(s, tenantId, id);
+    if (!found) throw ApiError(404, "not_found", "no such forwarding configuration");
+    return *found;
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr ForwardingService::carriers() const {
+    auto result = provider_.instance->telephonyCarriers();
+    if (!result.ok())
+        throw std::runtime_error("telephony_carriers of " + provider_.config.id +
+                                 " failed: " + result.output);
+    return util::parseObject(result.output);
+}
+
+ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
+                                           const ForwardingRequestInput& input) {
+    // Read the verification and the tenant's numbers first: code generation is a plugin call
+    // and has no business inside the write transaction.
+    std::optional<Verification> verification;
+    db_.read([&](Poco::Data::Session& s) {
+        verification =
+            TelephonyRepository::find(s, db_.dialect(), tenant.id, input.verificationId, false);
+    });
+    if (!verification) throw ApiError(404, "not_found", "no such verified number");
+    if (verification->status != verification_status::kVerified)
+        throw ApiError(409, "number_not_verified",
+                       "Forwarding can only be set up for a verified number (this one is " +
+                           verification->status + ")");
+
+    const auto numbers = store::TenantRepository(db_).numbersOf(tenant.id);
+    std::string destination;
+    if (input.destination) {
+        destination = *input.destination;
+        if (!util::isE164(destination) ||
+            std::find(numbers.begin(), numbers.end(), destination) == numbers.end())
+            throw ApiError(400, "invalid_destination",
+                           "'destinationNumber' must be one of your Switchboard numbers, in E.164");
+    } else {
+        if (numbers.empty())
+            throw ApiError(409, "no_forwarding_number",
+                           "Your account has no Switchboard number to forward calls to");
+        destination = numbers.front();
+    }
+
+    Poco::JSON::Object request;
+    request.set("carrier", input.carrier);
+    request.set("mode", input.mode);
+    request.set("destination", destination);
+    request.set("ring_time_s", input.ringTimeSeconds ? Poco::Dynamic::Var(*input.ringTimeSeconds)
+                                                     : Poco::Dynamic::Var());
+    auto generated = provider_.instance->forwardingCodes(util::toJson(request));
+    if (generated.status == SB_BAD_INPUT)
+        throw ApiError(400, "invalid_forwarding_request", generated.output);
+    if (!generated.ok())
+        throw std::runtime_error("forwarding_codes of " + provider_.config.id +
+                                 " failed: " + generated.output);
+    auto codes = util::parseObject(generated.output);
+
+    ForwardingConfig c;
+    c.tenantId = tenant.id;
+    c.verificationId = verification->id;
+    c.simPhoneNumber = verification->phoneNumber;
+    c.carrier = codes->getValue<std::string>("carrier");
+    c.mode = codes->getValue<std::string>("mode");
+    c.destinationNumber = destination;
+    if (!codes->isNull("ring_time_s")) c.ringTimeSeconds = codes->getValue<int>("ring_time_s");
+    c.activationCode = codes->getValue<std::string>("activation_code");
+    c.deactivationCode = codes->getValue<std::string>("deactivation_code");
+    if (codes->has("cancel_all_code") && !codes->isNull("cancel_all_code"))
+        c.cancelAllCode = codes->getValue<std::string>("cancel_all_code");
+    c.instructionsJson = instructionsOf(*codes);
+    c.status = fs::kPendingSetup;
+
+    db_.write([&](Poco::Data::Session& s) {
+        const TimeMs at = clock_.nowMs();
+        // The number may have been deleted or replaced since it was read above.
+        auto current =
+            TelephonyRepository::find(s, db_.dialect(), tenant.id, verification->id, true);
+        if (!current || current->status != verification_status::kVerified)
+            throw ApiError(409, "number_not_verified",
+                           "Forwarding can only be set up for a verified number");
+        if (auto existing = TelephonyRepository::configOf(s, tenant.id, verification->id)) {
+            if (existing->status == fs::kActive)
+                throw ApiError(409, "forwarding_active",
+                               "Forwarding is active for this number; disable it first and dial "
+                               "its deactivation code");
+            TelephonyRepository::deleteConfig(s, existing->id);
+        }
+        c.createdAt = c.updatedAt = at;
+        c.id = TelephonyRepository::insertConfig(s, c);
+        store::AuditRepository::append(s, tenant.id, tenant.auditActor(),
+                                       "telephony.forwarding.created", target(c.id), auditDetail(c),
+                                       at);
+    });
+    return c;
+}
+
+ForwardingConfig ForwardingService::ofVerification(const store::Tenant& tenant,
+                                                   std::int64_t verificationId) {
+    std::optional<ForwardingConfig> found;
+    db_.read([&](Poco::Data::Session& s) {
+        found = TelephonyRepository::configOf(s, tenant.id, verificationId);
+    });
+    if (!found) throw ApiError(404, "not_found", "no forwarding configuration for this number");
+    return *found;
+}
+
+ForwardingConfig ForwardingService::confirm(const store::Tenant& tenant, std::int64_t configId) {
+    ForwardingConfig c;
+    db_.write([&](Poco::Data::Session& s) {
+        const TimeMs at = clock_.nowMs();
+        c = requireConfig(s, tenant.id, configId);
+        if (c.status == fs::kActive) return;
+        if (c.status == fs::kDisabled)
+            throw ApiError(409, "forwarding_disabled",
+                           "This configuration is disabled; create a new one to forward again");
+        TelephonyRepository::setConfigStatus(s, c.id, fs::kActive, at);
+        c.status = fs::kActive;
+        c.confirmedAt = at;
+        c.updatedAt = at;
+        store::AuditRepository::append(s, tenant.id, tenant.auditActor(),
+                                       "telephony.forwarding.confirmed", target(c.id),
+                                       auditDetail(c), at);
+    });
+    return c;
+}
+
+ForwardingConfig ForwardingService::disable(const store::Tenant& tenant, std::int64_t configId) {
+    ForwardingConfig c;
+    db_.write([&](Poco::Data::Session& s) {
+        const TimeMs at = clock_.nowMs();
+        c = requireConfig(s, tenant.id, configId);
+        if (c.status == fs::kDisabled) return;
+        TelephonyRepository::setConfigStatus(s, c.id, fs::kDisabled, at);
+        c.status = fs::kDisabled;
+        c.disabledAt = at;
+        c.updatedAt = at;
+        store::AuditRepository::append(s, tenant.id, tenant.auditActor(),
+                                       "telephony.forwarding.disabled", target(c.id),
+                                       auditDetail(c), at);
+    });
+    return c;
+}
+
+}  // namespace switchboard::telephony
