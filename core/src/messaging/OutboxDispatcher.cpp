@@ -10,6 +10,7 @@
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 #include <Poco/Process.h>
+#include <Poco/URI.h>
 
 namespace switchboard::messaging {
 namespace {
@@ -19,9 +20,11 @@ Poco::Logger& logger() { return Poco::Logger::get("dispatch"); }
 }  // namespace
 
 OutboxDispatcher::OutboxDispatcher(store::Database& db, const plugin::ProviderSet& providers,
-                                   const config::DispatchConfig& config, const util::Clock& clock)
+                                   const config::DispatchConfig& config, const util::Clock& clock,
+                                   credentials::TenantProviderCache* tenantProviders)
     : db_(db),
       providers_(providers),
+      tenantProviders_(tenantProviders),
       config_(config),
       clock_(clock),
       http_(config.connectTimeoutMs, config.readTimeoutMs),
@@ -127,17 +130,42 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         return;
     }
 
-    auto built = provider->instance->buildSend(outboundMessageJson(m, provider->statusCallbackUrl));
+    // Bring-your-own-carrier: the tenant's own instance, if it stored credentials for this
+    // provider. Its plaintext stays in that instance; `mask` hides its secrets in anything
+    // this function shows or logs.
+    std::shared_ptr<const credentials::TenantProvider> tenantProvider;
+    if (tenantProviders_ != nullptr && m.tenantId) {
+        try {
+            tenantProvider = tenantProviders_->resolve(*m.tenantId, *provider);
+        } catch (const credentials::CredentialsUnavailable& e) {
+            retryOrFail(m, attempts, "credentials_unavailable", e.what(), 0, rng);
+            return;
+        }
+    }
+    const plugin::ProviderInstance& instance =
+        tenantProvider ? *tenantProvider->instance : *provider->instance;
+    auto mask = [&tenantProvider](std::string text) {
+        return tenantProvider ? tenantProvider->mask(std::move(text)) : text;
+    };
+    std::string callbackUrl = provider->statusCallbackUrl;
+    if (tenantProvider && !callbackUrl.empty()) {
+        std::string tenant;
+        Poco::URI::encode(*m.tenantId, "&=+#?/", tenant);
+        callbackUrl +=
+            (callbackUrl.find('?') == std::string::npos ? "?tenant=" : "&tenant=") + tenant;
+    }
+
+    auto built = instance.buildSend(outboundMessageJson(m, callbackUrl));
     OutgoingRequest request;
     try {
-        if (!built.ok()) throw std::runtime_error(built.output);
+        if (!built.ok()) throw std::runtime_error(mask(built.output));
         request = parseOutgoingRequest(built.output);
     } catch (const std::exception& e) {
-        fail(m, attempts, "invalid_provider_request", e.what());
+        fail(m, attempts, "invalid_provider_request", mask(e.what()));
         logger().error(
             "dispatch message=%s provider=%s outcome=FAILED reason=invalid_provider_request "
             "detail=%s",
-            std::to_string(m.id), m.providerInstance, std::string(e.what()));
+            std::to_string(m.id), m.providerInstance, mask(e.what()));
         return;
     }
 
@@ -147,9 +175,9 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
                                    m.tenantId.value_or(""),
                                    m.providerInstance,
                                    request.method,
-                                   util::SecretMasker::instance().mask(request.url),
-                                   maskedHeadersJson(request),
-                                   util::SecretMasker::instance().mask(request.body),
+                                   util::SecretMasker::instance().mask(mask(request.url)),
+                                   mask(maskedHeadersJson(request)),
+                                   util::SecretMasker::instance().mask(mask(request.body)),
                                    clock_.nowMs()};
         db_.write([&](Poco::Data::Session& s) {
             store::DryRunRepository::insert(s, record);
@@ -164,11 +192,10 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
 
     ProviderExchange exchange = http_.execute(request);
     if (!exchange.delivered) {
-        retryOrFail(m, attempts, "provider_unreachable", exchange.error, 0, rng);
+        retryOrFail(m, attempts, "provider_unreachable", mask(exchange.error), 0, rng);
         return;
     }
-    auto classified =
-        provider->instance->parseSendResponse(exchange.status, exchange.headers, exchange.body);
+    auto classified = instance.parseSendResponse(exchange.status, exchange.headers, exchange.body);
     std::string outcome, providerRef, errorCode, errorMessage;
     std::int64_t retryAfterMs = 0;
     try {
@@ -182,16 +209,16 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
     } catch (const std::exception& e) {
         // The provider answered but we cannot tell how: retrying could send twice, so stop.
         fail(m, attempts, "provider_response_unreadable",
-             "HTTP " + std::to_string(exchange.status) + ": " + e.what());
+             "HTTP " + std::to_string(exchange.status) + ": " + mask(e.what()));
         logger().error(
             "dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED "
             "reason=unreadable_response",
             std::to_string(m.id), m.providerInstance, attempts, exchange.status);
         return;
     }
-    const std::string detail = "HTTP " + std::to_string(exchange.status) +
-                               (errorCode.empty() ? "" : " " + errorCode) +
-                               (errorMessage.empty() ? "" : ": " + errorMessage);
+    const std::string detail = mask("HTTP " + std::to_string(exchange.status) +
+                                    (errorCode.empty() ? "" : " " + errorCode) +
+                                    (errorMessage.empty() ? "" : ": " + errorMessage));
     if (outcome == "ACCEPTED") {
         repo.markSent(m.id, providerRef, attempts, clock_.nowMs());
         logger().information(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/AppConfig.h"
+#include "credentials/TenantProviderCache.h"
 #include "messaging/ProviderHttpClient.h"
 #include "messaging/RetryPolicy.h"
 #include "plugin/ProviderSet.h"
@@ -29,8 +30,16 @@ namespace switchboard::messaging {
 /// The provider call happens outside any transaction. One log line per attempt.
 class OutboxDispatcher {
   public:
+    /// `tenantProviders` (optional) supplies per-tenant instances for tenants that stored
+    /// their own credentials (bring-your-own-carrier): such a message is built, sent and
+    /// classified by the tenant's instance, its status-callback URL carries
+    /// "?tenant=<tenant id>" so the callback is verified with the tenant's credentials, and
+    /// the tenant's secret values are masked in dry-run records and logs. Stored credentials
+    /// that cannot be used (CredentialsUnavailable) are retried and then FAILED with
+    /// "credentials_unavailable" — never sent with the operator's credentials instead.
     OutboxDispatcher(store::Database& db, const plugin::ProviderSet& providers,
-                     const config::DispatchConfig& config, const util::Clock& clock);
+                     const config::DispatchConfig& config, const util::Clock& clock,
+                     credentials::TenantProviderCache* tenantProviders = nullptr);
     ~OutboxDispatcher();
 
     /// Starts `config.workers` threads.
@@ -55,6 +64,7 @@ class OutboxDispatcher {
 
     store::Database& db_;
     const plugin::ProviderSet& providers_;
+    credentials::TenantProviderCache* tenantProviders_;
     config::DispatchConfig config_;
     const util::Clock& clock_;
     ProviderHttpClient http_;

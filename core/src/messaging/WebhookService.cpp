@@ -3,12 +3,17 @@
 #include "messaging/DeliveryReceiptRecorder.h"
 #include "messaging/InboundMessageRecorder.h"
 
+#include "store/MessageRepository.h"
+#include "store/TenantRepository.h"
 #include "store/WebhookEventRepository.h"
 #include "util/E164.h"
 #include "util/JsonText.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
 
 namespace switchboard::messaging {
 namespace {
@@ -39,14 +44,61 @@ WebhookReply replyFor(const plugin::Provider* provider, const char* result) {
     return reply;
 }
 
+// The tenant a bring-your-own-carrier callback names ("tenant=<id>" in the query).
+std::optional<std::string> tenantMarker(const std::string& query) {
+    if (query.find("tenant=") == std::string::npos) return std::nullopt;
+    try {
+        Poco::URI uri;
+        uri.setRawQuery(query);
+        for (const auto& [key, value] : uri.getQueryParameters())
+            if (key == "tenant" && !value.empty()) return value;
+    } catch (const Poco::Exception&) {
+        // A malformed query names no tenant: the operator's instance verifies.
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 WebhookService::WebhookService(store::Database& db, const plugin::ProviderSet& providers,
-                               const util::Clock& clock)
-    : db_(db), providers_(providers), clock_(clock) {}
+                               const util::Clock& clock, OptOutKeywords keywords)
+    : db_(db), providers_(providers), clock_(clock), keywords_(std::move(keywords)) {}
+
+const plugin::Provider* WebhookService::pick(const config::RouteConfig& route,
+                                             const plugin::WebhookRequest& request) const {
+    if (route.providers.size() == 1) return providers_.find(route.providers.front());
+    for (const auto& id : route.providers) {
+        const plugin::Provider* candidate = providers_.find(id);
+        if (candidate != nullptr && candidate->instance->detect(request).status == SB_OK)
+            return candidate;
+    }
+    return nullptr;
+}
+
+WebhookReply WebhookService::reject(const config::RouteConfig& route,
+                                    const plugin::WebhookRequest& request,
+                                    const std::string& outcome, const std::string& reason) {
+    // Detection only picks the reply's shape and names the instance in the record; an
+    // unrecognised payload still gets the generic 200.
+    const plugin::Provider* provider = pick(route, request);
+    store::WebhookEventRecord record;
+    record.receivedAt = clock_.nowMs();
+    record.routePath = route.path;
+    record.remoteAddr = request.remoteAddr;
+    record.payload = clip(request.body);
+    record.providerInstance = provider != nullptr ? provider->config.id : "";
+    record.outcome = outcome;
+    record.reason = reason;
+    store::WebhookEventRepository(db_).insert(record);
+    Poco::Logger::get("webhook").warning(
+        "webhook route=%s provider=%s remote=%s outcome=%s reason=%s", route.path,
+        provider != nullptr ? provider->config.id : std::string("-"), request.remoteAddr, outcome,
+        reason);
+    return replyFor(provider, "rejected");
+}
 
 WebhookReply WebhookService::handle(const config::RouteConfig& route,
-                                    const plugin::WebhookRequest& request) {
+                                    const plugin::WebhookRequest& request, bool verifySignature) {
     auto& log = Poco::Logger::get("webhook");
     store::WebhookEventRecord record;
     record.receivedAt = clock_.nowMs();
@@ -66,32 +118,40 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     };
 
     // 1. Which provider instance is this for?
-    const plugin::Provider* provider = nullptr;
-    if (route.providers.size() == 1) {
-        provider = providers_.find(route.providers.front());
-    } else {
-        for (const auto& id : route.providers) {
-            const plugin::Provider* candidate = providers_.find(id);
-            if (candidate != nullptr && candidate->instance->detect(request).status == SB_OK) {
-                provider = candidate;
-                break;
-            }
-        }
-    }
+    const plugin::Provider* provider = pick(route, request);
     if (provider == nullptr)
         return finish(nullptr, "ignored", "no provider on this route recognised the payload",
                       "ignored");
     record.providerInstance = provider->config.id;
 
-    // 2. Authentic?
-    auto verified = provider->instance->verify(request);
-    if (verified.status == SB_REJECTED)
-        return finish(provider, "rejected", verified.output, "rejected");
-    if (!verified.ok())
-        return finish(provider, "error", "verify failed: " + verified.output, "error");
+    // 1b. Signed with a tenant's own account? (See useTenantCredentials.)
+    std::optional<std::string> scopedTenant;
+    std::shared_ptr<const credentials::TenantProvider> tenantProvider;
+    if (tenantProviders_ != nullptr) {
+        if (auto marked = tenantMarker(request.query)) {
+            try {
+                tenantProvider = tenantProviders_->resolve(*marked, *provider);
+            } catch (const credentials::CredentialsUnavailable& e) {
+                return finish(provider, "error", e.what(), "error");
+            }
+            if (tenantProvider) scopedTenant = marked;
+        }
+    }
+    const plugin::ProviderInstance& instance =
+        tenantProvider ? *tenantProvider->instance : *provider->instance;
+
+    // 2. Authentic? (The route's own checks already passed; the route may turn the
+    // plugin's signature check off when it relies on them instead.)
+    if (verifySignature) {
+        auto verified = instance.verify(request);
+        if (verified.status == SB_REJECTED)
+            return finish(provider, "rejected", verified.output, "rejected");
+        if (!verified.ok())
+            return finish(provider, "error", "verify failed: " + verified.output, "error");
+    }
 
     // 3. Parse into canonical events.
-    auto parsed = provider->instance->parse(request);
+    auto parsed = instance.parse(request);
     if (parsed.status == SB_BAD_INPUT)
         return finish(provider, "rejected", "malformed payload: " + parsed.output, "rejected");
     if (!parsed.ok()) return finish(provider, "error", "parse failed: " + parsed.output, "error");
@@ -130,6 +190,20 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
             ignoredReason = "event type '" + type + "' is not processed";
         }
     }
+    if (scopedTenant) {
+        // A tenant's own secret vouches only for that tenant's traffic.
+        store::TenantRepository tenants(db_);
+        auto foreign = [&](const InboundEvent& in) {
+            return tenants.tenantForNumber(in.to) != scopedTenant;
+        };
+        if (std::any_of(inbound.begin(), inbound.end(), foreign)) {
+            inbound.erase(std::remove_if(inbound.begin(), inbound.end(), foreign), inbound.end());
+            ignoredReason = "inbound message to a number not assigned to tenant " + *scopedTenant +
+                            ", whose credentials signed it";
+            if (inbound.empty() && receipts.empty())
+                return finish(provider, "rejected", ignoredReason, "rejected");
+        }
+    }
     if (inbound.empty() && receipts.empty())
         return finish(provider, "ignored", ignoredReason, "accepted");
 
@@ -137,9 +211,24 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     std::string summary;
     db_.write([&](Poco::Data::Session& s) {
         for (const auto& in : inbound)
-            summary += InboundMessageRecorder::record(s, db_, *provider, in, record, now);
-        for (const auto& r : receipts)
+            summary +=
+                InboundMessageRecorder::record(s, db_, *provider, in, record, keywords_, now);
+        for (const auto& r : receipts) {
+            if (scopedTenant) {
+                auto message = store::MessageRepository::findOutboundByRef(s, provider->config.id,
+                                                                           r.providerRef);
+                if (message && message->tenantId != scopedTenant) {
+                    store::WebhookEventRecord refused = record;
+                    refused.outcome = "rejected";
+                    refused.reason = "receipt for another tenant's message, signed with tenant " +
+                                     *scopedTenant + "'s credentials";
+                    store::WebhookEventRepository::insert(s, refused);
+                    summary += " dlr=" + r.providerRef + ":other_tenant(refused)";
+                    continue;
+                }
+            }
             summary += DeliveryReceiptRecorder::record(s, *provider, r, record, now);
+        }
     });
     log.information("webhook route=%s provider=%s remote=%s outcome=accepted%s", route.path,
                     provider->config.id, request.remoteAddr, summary);

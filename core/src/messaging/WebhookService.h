@@ -1,6 +1,8 @@
 #pragma once
 
 #include "config/AppConfig.h"
+#include "credentials/TenantProviderCache.h"
+#include "messaging/OptOutKeywords.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "util/Clock.h"
@@ -26,15 +28,46 @@ struct WebhookReply {
 /// the provider retries: a webhook is never acknowledged without being stored).
 class WebhookService {
   public:
+    /// `keywords`: the opt-out/opt-in keywords applied to inbound messages.
     WebhookService(store::Database& db, const plugin::ProviderSet& providers,
-                   const util::Clock& clock);
+                   const util::Clock& clock, OptOutKeywords keywords = OptOutKeywords());
 
-    WebhookReply handle(const config::RouteConfig& route, const plugin::WebhookRequest& request);
+    /// `verifySignature` false skips the plugin's verify hook (routes with
+    /// `auth.signature: false`, whose own checks the caller already applied).
+    WebhookReply handle(const config::RouteConfig& route, const plugin::WebhookRequest& request,
+                        bool verifySignature = true);
+
+    /// Records a request refused before any plugin processing (route allow-list, shared
+    /// secret, body size, rate limit) in webhook_events with `outcome` ("rejected",
+    /// "rate_limited") and `reason`, logs one warning line with the reason, and returns what
+    /// the route's provider answers a rejected callback (200 by the SPEC's rule). `reason`
+    /// must not contain secrets. Throws store::StoreUnavailable when the record cannot be
+    /// stored.
+    WebhookReply reject(const config::RouteConfig& route, const plugin::WebhookRequest& request,
+                        const std::string& outcome, const std::string& reason);
+
+    /// Bring-your-own-carrier: a request whose query carries "tenant=<id>" (the status
+    /// callback URL OutboxDispatcher gives sends made with a tenant's own credentials; a
+    /// tenant points its own account's inbound webhook at the same form) is verified and
+    /// parsed by that tenant's instance when the tenant stored credentials for the route's
+    /// provider, and its events may then touch only that tenant: an inbound message to a
+    /// number not assigned to it, or a receipt for another tenant's message, is recorded as
+    /// rejected and not processed. Without credentials for that tenant the operator's
+    /// instance verifies as usual. Call before serving; nullptr (default) turns it off.
+    void useTenantCredentials(credentials::TenantProviderCache* tenantProviders) {
+        tenantProviders_ = tenantProviders;
+    }
 
   private:
+    /// The route's provider for `request`: the only one, or the first whose detect accepts.
+    const plugin::Provider* pick(const config::RouteConfig& route,
+                                 const plugin::WebhookRequest& request) const;
+
     store::Database& db_;
     const plugin::ProviderSet& providers_;
     const util::Clock& clock_;
+    OptOutKeywords keywords_;
+    credentials::TenantProviderCache* tenantProviders_ = nullptr;
 };
 
 }  // namespace switchboard::messaging

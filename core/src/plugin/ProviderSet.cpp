@@ -2,6 +2,9 @@
 
 #include "config/ConfigError.h"
 #include "config/PluginSchema.h"
+#include "plugin/CapabilityChecks.h"
+
+#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -22,12 +25,38 @@ std::string statusCallbackUrlFor(const config::AppConfig& config, const std::str
     return best ? config.server.publicBaseUrl + best->path : std::string();
 }
 
+// The schema's type and secrecy of each tenant-suppliable key (schema format: plugin_abi.h).
+void describeTenantFields(const config::ProviderConfig& pc, const std::string& schemaJson,
+                          Provider& provider) {
+    if (pc.tenantCredentialFields.empty()) return;
+    Poco::JSON::Parser parser;
+    auto schema = parser.parse(schemaJson).extract<Poco::JSON::Object::Ptr>();
+    auto properties = schema->getObject("properties");
+    for (std::size_t i = 0; i < pc.tenantCredentialFields.size(); ++i) {
+        const std::string& field = pc.tenantCredentialFields[i];
+        const std::string path = pc.keyPath + ".tenant_credentials[" + std::to_string(i) + "]";
+        auto spec = properties ? properties->getObject(field) : nullptr;
+        if (!spec)
+            throw config::ConfigError(path,
+                                      "'" + field + "' is not a config key of plugin " + pc.plugin);
+        const std::string type = spec->optValue<std::string>("type", "string");
+        if (type != "string" && type != "integer" && type != "boolean")
+            throw config::ConfigError(path, "'" + field + "' has type " + type +
+                                                "; tenants may only supply string, integer or "
+                                                "boolean keys");
+        provider.tenantCredentialTypes[field] = type;
+        if (spec->optValue<bool>("secret", false)) provider.tenantSecretFields.insert(field);
+    }
+}
+
 }  // namespace
 
 ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& registry) {
     std::string baseDir = config.sourceFile.empty()
                               ? std::string(".")
                               : std::filesystem::absolute(config.sourceFile).parent_path().string();
+    checkTelephonyProvider(config,
+                           [&registry](const std::string& name) { return registry.find(name); });
     for (auto& pc : config.providers) {
         const PluginLibrary* library = registry.find(pc.plugin);
         if (library == nullptr) {
@@ -53,8 +82,34 @@ ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& regist
         }
         Provider provider{pc, std::make_unique<ProviderInstance>(*library, pc.id, pc.configJson),
                           statuses, statusCallbackUrlFor(config, pc.id)};
+        describeTenantFields(pc, library->descriptor().config_schema_json, provider);
         providers_.emplace(pc.id, std::move(provider));
     }
+    checkCapabilities(config, [this](const std::string& id) -> const PluginLibrary& {
+        return providers_.at(id).instance->library();
+    });
+    std::map<std::string, const config::ProviderConfig*> byName;
+    for (const auto& pc : config.providers) {
+        if (pc.tenantCredentialFields.empty()) continue;
+        auto [it, fresh] = byName.emplace(pc.tenantCredentialName, &pc);
+        if (fresh) continue;
+        std::set<std::string> a(pc.tenantCredentialFields.begin(), pc.tenantCredentialFields.end());
+        std::set<std::string> b(it->second->tenantCredentialFields.begin(),
+                                it->second->tenantCredentialFields.end());
+        if (pc.plugin != it->second->plugin || a != b)
+            throw config::ConfigError(pc.keyPath + ".tenant_credentials",
+                                      "the tenant-facing name '" + pc.tenantCredentialName +
+                                          "' is also used by " + it->second->keyPath +
+                                          " with another plugin or other fields");
+    }
+}
+
+const Provider* ProviderSet::findByTenantCredentialName(const std::string& name) const {
+    for (const auto& [id, provider] : providers_) {
+        if (provider.acceptsTenantCredentials() && provider.config.tenantCredentialName == name)
+            return &provider;
+    }
+    return nullptr;
 }
 
 const Provider* ProviderSet::find(const std::string& id) const {
