@@ -19,7 +19,14 @@ const std::map<std::string, std::string> kEnv = {
     {"T23_API_KEY", "t23-key-123"},
     {"T23_WEBHOOK_SECRET", "t23-secret"},
     {"SWITCHBOARD_DB_PASSWORD", "db-password"},
-    {"T23_WEBHOOK_TOKEN", "t23-token"}};
+    {"T23_WEBHOOK_TOKEN", "t23-token"},
+    {"TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"},
+    {"TWILIO_AUTH_TOKEN", "twilio-token"},
+    {"SWITCHBOARD_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},
+    {"SWITCHBOARD_MASTER_KEY_OLD",
+     "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100"},
+    {"SWITCHBOARD_TELEPHONY_KEY", "telephony-key-for-config-check-0123456789"},
+    {"EXTREME_WEBHOOK_SECRET", "extreme-webhook-secret-for-check"}};
 
 TEST(ShippedConfigs, EveryShippedConfigurationPassesCheckConfig) {
     std::vector<std::string> files = {SWITCHBOARD_SOURCE_DIR "/config/switchboard.yaml"};

@@ -118,6 +118,9 @@ TEST(ConfigLoader, ShippedConfigLoadsWithEnvironmentSecrets) {
     ScopedEnv admin("SWITCHBOARD_ADMIN_KEY", "shipped-admin-key-0123456789");
     ScopedEnv extreme("EXTREME_API_KEY", "shipped-extreme-key-987654");
     ScopedEnv demo("SWITCHBOARD_DEMO_API_KEY", "shipped-demo-key-0123456789");
+    ScopedEnv twilioSid("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000");
+    ScopedEnv twilioToken("TWILIO_AUTH_TOKEN", "shipped-twilio-token-0123");
+    ScopedEnv telephonyKey("SWITCHBOARD_TELEPHONY_KEY", "shipped-telephony-key-0123456789abcdef");
     const std::string path = std::string(SWITCHBOARD_SOURCE_DIR) + "/config/switchboard.yaml";
 
     AppConfig c = loadConfigFile(path);
@@ -136,13 +139,21 @@ TEST(ConfigLoader, ShippedConfigLoadsWithEnvironmentSecrets) {
     EXPECT_EQ(c.dispatch.readTimeoutMs, 15000);
     EXPECT_EQ(c.adminApiKey, "shipped-admin-key-0123456789");
 
-    ASSERT_EQ(c.providers.size(), 1u);
+    ASSERT_EQ(c.providers.size(), 2u);
     EXPECT_EQ(c.providers[0].id, "extreme-main");
     EXPECT_EQ(c.providers[0].plugin, "extreme");
     EXPECT_EQ(c.providers[0].transport, "dry-run");
     // The plugin block stays as written; the plugin schema resolves it later.
     ASSERT_TRUE(c.providers[0].rawConfig.IsMap());
     EXPECT_EQ(c.providers[0].rawConfig["api_key"].as<std::string>(), "${EXTREME_API_KEY}");
+    // Telephony in dry-run, its carrier table handed to the instance as JSON.
+    EXPECT_EQ(c.providers[1].id, "telephony-main");
+    EXPECT_EQ(c.providers[1].transport, "dry-run");
+    EXPECT_TRUE(c.telephony.enabled);
+    EXPECT_EQ(c.telephony.provider, "telephony-main");
+    EXPECT_EQ(c.telephony.codeHashKey, "shipped-telephony-key-0123456789abcdef");
+    EXPECT_EQ(c.providers[1].rawConfig["carriers"].as<std::string>().rfind("{\"version\":1,", 0),
+              0u);
 
     ASSERT_EQ(c.routes.size(), 1u);
     EXPECT_EQ(c.routes[0].path, "/api/webhook/extreme");

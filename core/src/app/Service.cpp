@@ -43,6 +43,9 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
     registry_.loadDirectory(config_.pluginDirectory);
     providers_ = std::make_unique<plugin::ProviderSet>(config_, registry_);
     registerSecrets(config_);  // now including the schema-declared provider secrets
+    if (!clock_.offsetFile().empty())
+        log.warning("%s is set: the clock is offset by the contents of %s (tests only)",
+                    std::string(util::ProcessClock::kOffsetFileVariable), clock_.offsetFile());
     if (config_.server.publicBaseUrl.empty() && !config_.routes.empty())
         log.warning(
             "server.public_base_url is not set: providers get no status-callback URL, and "
@@ -69,19 +72,54 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
     jobs_ = std::make_unique<PeriodicJobs>(*db_, clock_);
     for (auto& job : PeriodicJobs::standardJobs()) jobs_->add(std::move(job));
 
-    dispatcher_ =
-        std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch, clock_);
+    setUpTenantCredentials();
+    dispatcher_ = std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch,
+                                                                clock_, tenantProviders_.get());
     sends_ = std::make_unique<messaging::SendService>(
         *db_, *providers_, clock_, [this] { dispatcher_->wake(); }, config_.messaging.maxSegments);
-    webhooks_ = std::make_unique<messaging::WebhookService>(*db_, *providers_, clock_);
+    webhooks_ = std::make_unique<messaging::WebhookService>(
+        *db_, *providers_, clock_,
+        messaging::OptOutKeywords(config_.messaging.stopKeywords, config_.messaging.startKeywords));
+    webhooks_->useTenantCredentials(tenantProviders_.get());
     context_ = std::make_unique<http::ServiceContext>(
         http::ServiceContext{config_, *db_, *providers_, *sends_, *webhooks_, clock_});
-    auth_ = std::make_unique<http::Authenticator>(*db_, config_.adminApiKey);
+    auth_ = std::make_unique<http::Authenticator>(*db_, config_.adminApiKey, clock_);
+    if (config_.limits.tenant.perSecond > 0)
+        auth_->setRateLimit(std::make_shared<http::TenantRateLimit>(config_.limits.tenant, clock_));
     http::addHealthRoutes(router_, *context_);
     http::addMessagingRoutes(router_, *context_, *auth_);
     http::addAdminRoutes(router_, *context_, *auth_);
     http::addDeliveryLogRoutes(router_, *context_, *auth_);
+    telephony_ = std::make_unique<telephony::TelephonyServices>(config_, *db_, *providers_, clock_);
+    http::addTelephonyRoutes(router_, *telephony_, *auth_);
+    http::addTenantAdminRoutes(router_, *context_, *auth_);
+    http::addAuditRoutes(router_, *context_, *auth_);
+    http::addCredentialRoutes(router_, *auth_, *credentials_);
     http::addWebhookRoutes(router_, *context_);
+}
+
+void Service::setUpTenantCredentials() {
+    std::vector<credentials::CredentialCipher::Key> keys;
+    for (const auto& k : config_.credentials.masterKeys) keys.push_back({k.id, k.bytes});
+    cipher_ = std::make_unique<credentials::CredentialCipher>(std::move(keys));
+    tenantProviders_ = std::make_unique<credentials::TenantProviderCache>(*db_, *cipher_);
+    credentials_ = std::make_unique<credentials::TenantCredentialService>(
+        *db_, *providers_, *cipher_, *tenantProviders_, clock_);
+    auto& log = Poco::Logger::get("switchboard");
+    for (const auto& [keyId, rows] : credentials_->rowsPerKey()) {
+        if (!cipher_->hasKey(keyId))
+            log.warning(
+                "%s tenant credential row(s) are sealed under master key '%s', which is not "
+                "configured: those tenants' sends fail (credentials_unavailable) until it is "
+                "added back to credentials.master_keys",
+                std::to_string(rows), keyId);
+    }
+    if (!cipher_->enabled()) return;
+    log.information("tenant credentials: active master key '%s' (%d configured)",
+                    cipher_->activeKeyId(), static_cast<int>(cipher_->keyIds().size()));
+    if (config_.credentials.rotationIntervalS == 0) return;
+    jobs_->add({"credential_rotation", config_.credentials.rotationIntervalS * 1000LL,
+                [this](store::Database&, std::int64_t) { credentials_->rotate("job"); }});
 }
 
 Service::~Service() { stop(); }
@@ -114,11 +152,13 @@ void Service::start() {
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(s.keepAliveTimeoutS, 0));
     params->setTimeout(Poco::Timespan(s.requestTimeoutS, 0));
-    params->setServerName("switchboard");
+    params->setServerName(config_.branding.productName);
     // An explicit pool: the default one is capped at 16 threads and shared (TOOLCHAIN.md).
     threads_ = std::make_unique<Poco::ThreadPool>(2, s.threads, 60);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new http::RequestHandlerFactory(router_, s.maxBodyBytes), *threads_, socket, params);
+    // Our own connection loop: whole-request deadline, header-count limit (HttpServer.h).
+    server_ = std::make_unique<http::HttpServer>(
+        new http::RequestHandlerFactory(router_, s.maxBodyBytes), *threads_, socket, params,
+        config_.limits.maxHeaderCount);
     server_->start();
     dispatcher_->start();
     jobs_->start();
@@ -135,7 +175,7 @@ void Service::stop() {
     started_ = false;
     auto& log = Poco::Logger::get("switchboard");
     log.information("stopping: no new connections; finishing in-flight requests and dispatches");
-    server_->stopAll(false);
+    server_->stopAll();
     threads_->joinAll();
     dispatcher_->stop();
     jobs_->stop();

@@ -2,6 +2,9 @@
 
 #include "app/PeriodicJobs.h"
 #include "config/AppConfig.h"
+#include "credentials/CredentialCipher.h"
+#include "credentials/TenantCredentialService.h"
+#include "credentials/TenantProviderCache.h"
 #include "http/Authenticator.h"
 #include "http/Router.h"
 #include "http/ServiceContext.h"
@@ -11,9 +14,12 @@
 #include "plugin/PluginRegistry.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
+#include "telephony/TelephonyServices.h"
 #include "util/Clock.h"
+#include "util/ProcessClock.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include "http/HttpServer.h"
+
 #include <Poco/ThreadPool.h>
 
 #include <memory>
@@ -46,21 +52,29 @@ class Service {
 
   private:
     void bootstrapTenants();
+    /// Master keys, the per-tenant instance cache, the credential service and its
+    /// re-encryption job; warns about rows sealed under keys that are not configured.
+    void setUpTenantCredentials();
 
     config::AppConfig config_;
-    util::SystemClock clock_;
+    util::ProcessClock clock_;  ///< system time (a test may offset it: ProcessClock.h)
     plugin::PluginRegistry registry_;
     std::unique_ptr<plugin::ProviderSet> providers_;
     std::unique_ptr<store::Database> db_;
+    // Bring-your-own-carrier; declared before the users below so it outlives them.
+    std::unique_ptr<credentials::CredentialCipher> cipher_;
+    std::unique_ptr<credentials::TenantProviderCache> tenantProviders_;
+    std::unique_ptr<credentials::TenantCredentialService> credentials_;
     std::unique_ptr<messaging::OutboxDispatcher> dispatcher_;
     std::unique_ptr<PeriodicJobs> jobs_;
     std::unique_ptr<messaging::SendService> sends_;
     std::unique_ptr<messaging::WebhookService> webhooks_;
     std::unique_ptr<http::ServiceContext> context_;
     std::unique_ptr<http::Authenticator> auth_;
+    std::unique_ptr<telephony::TelephonyServices> telephony_;
     http::Router router_;
     std::unique_ptr<Poco::ThreadPool> threads_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<http::HttpServer> server_;
     bool started_ = false;
 };
 

@@ -17,7 +17,9 @@ struct ServerConfig {
     int maxQueued = 256;                 ///< accepted connections waiting for a thread
     std::size_t maxBodyBytes = 1 << 20;  ///< request bodies above this get 413
     int keepAliveTimeoutS = 5;           ///< idle keep-alive connections are closed after this
-    int requestTimeoutS = 15;            ///< socket receive/send timeout per request
+    /// Per socket read/write, and the deadline for a whole request to arrive (headers and
+    /// body, from its first byte); a slower client is cut off with 408.
+    int requestTimeoutS = 15;
     std::string publicBaseUrl;  ///< e.g. "https://sms.example.com"; default http://bind:port
     /// Peers (IPs or CIDRs) whose X-Forwarded-For / X-Real-IP are believed; from anyone
     /// else those headers are ignored and the socket address is the sender.
@@ -50,6 +52,16 @@ struct DispatchConfig {
 struct MessagingConfig {
     int maxSegments = 10;          ///< longer bodies are refused (message_too_long)
     int bulkMaxRecipients = 1000;  ///< per POST /api/sms/bulk
+    /// `opt_out.stop_keywords` / `start_keywords`: inbound bodies that opt a contact out or
+    /// back in (whole body, case-insensitive). Defaults: Twilio's lists (OptOutKeywords).
+    std::vector<std::string> stopKeywords = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL",
+                                             "END",  "QUIT",    "REVOKE",      "OPTOUT"};
+    std::vector<std::string> startKeywords = {"START", "UNSTOP", "YES"};
+};
+
+/// `branding:` — what tenants see (proxy mode: they never see the providers behind it).
+struct BrandingConfig {
+    std::string productName = "Switchboard";  ///< in tenant-facing messages and Server header
 };
 
 /// One `providers:` entry: a configured instance of a plugin.
@@ -61,12 +73,49 @@ struct ProviderConfig {
     std::string configJson = "{}";   ///< set by PluginSchema validation: JSON, secrets resolved
     std::map<std::string, std::string> statusMap;  ///< raw → canonical overrides
     std::string keyPath;                           ///< "providers[0]", for error messages
+    /// Tenant-facing name of this channel (delivery log "channel", its filter); empty = the
+    /// product name. Tenants never see the instance id, plugin, URL or provider errors.
+    std::string label;
+    /// `tenant_credentials:` — bring-your-own-carrier. The config keys a tenant may supply
+    /// for itself (they override the operator's values for that tenant's sends); empty =
+    /// tenants cannot bring their own credentials to this instance.
+    std::vector<std::string> tenantCredentialFields;
+    /// The name tenants use for these credentials (PUT /api/credentials/{name}); defaults to
+    /// the plugin name, so the operator's instance ids never reach tenants.
+    std::string tenantCredentialName;
+};
+
+/// A token bucket: `burst` requests at once, refilled at `perSecond`.
+struct RateLimitConfig {
+    double perSecond = 0;  ///< 0 = no limit
+    double burst = 0;
+};
+
+/// `routes[].auth` — how a webhook route authenticates callers. Every configured check
+/// must pass; a route with none of them must say `none: true`.
+struct WebhookAuthConfig {
+    bool signature = true;              ///< run the provider plugin's verify hook
+    std::string sharedSecretHeader;     ///< empty: no shared-secret check
+    std::string sharedSecret;           ///< resolved from ${ENV}/file:; registered as a secret
+    std::vector<std::string> allowIps;  ///< IPs/CIDRs; empty: any source
+    bool none = false;                  ///< explicitly unauthenticated (signature off too)
 };
 
 /// One `routes:` entry: a webhook path served by one or several provider instances.
 struct RouteConfig {
     std::string path;                    ///< e.g. "/api/webhook/extreme"
     std::vector<std::string> providers;  ///< instance ids; several → told apart by detect
+    WebhookAuthConfig auth;
+    RateLimitConfig rateLimit;           ///< per source IP; defaults to limits.webhook_rate_limit
+    std::size_t maxBodyBytes = 1 << 20;  ///< ≤ server.max_body_bytes (its default)
+};
+
+/// `limits:` — abuse limits on the HTTP surface.
+struct LimitsConfig {
+    int maxHeaderCount = 64;  ///< more header fields → 431 (Poco's own ceiling is 100)
+    RateLimitConfig tenant;   ///< per tenant over all tenant endpoints; 0 = off
+    /// Default per-source limit of webhook routes without their own `rate_limit`.
+    RateLimitConfig webhookPerSource{100.0, 1000.0};
 };
 
 /// One `tenants:` entry, bootstrapped into the store at start-up.
@@ -79,6 +128,34 @@ struct TenantConfig {
     std::vector<std::string> apiKeys;  ///< plaintext from env/file; stored hashed
 };
 
+/// One `credentials.master_keys` entry.
+struct MasterKeyConfig {
+    std::string id;     ///< stored with every row it seals, e.g. "k2"
+    std::string bytes;  ///< the 32 raw key bytes (decoded from hex or base64)
+};
+
+/// `credentials:` — encryption at rest of tenant-supplied provider credentials.
+struct CredentialsConfig {
+    /// First = active (seals new and rotated rows); the rest only open old rows. Empty =
+    /// bring-your-own-carrier is disabled.
+    std::vector<MasterKeyConfig> masterKeys;
+    /// How often the re-encryption job looks for rows under old keys (it also runs at
+    /// start-up); 0 = no job, rotate only through POST /api/admin/credentials/rotate.
+    int rotationIntervalS = 300;
+};
+
+/// `telephony:` — caller-ID verification and call-forwarding codes (seed 003 §17). Without
+/// the section the /api/telephony endpoints answer 503 telephony_not_configured.
+struct TelephonyConfig {
+    bool enabled = false;      ///< the section is present
+    std::string provider;      ///< provider instance whose plugin has SB_CAP_TELEPHONY
+    std::string carriersFile;  ///< carrier table path (relative: to the config file); "" = built in
+    /// HMAC-SHA256 key under which verification codes are hashed (≥ 32 characters; from
+    /// ${ENV} or file:). Required: codes are only 6 digits, so an unkeyed hash would be
+    /// reversed by trying all 10^6 of them.
+    std::string codeHashKey;
+};
+
 struct AppConfig {
     std::string sourceFile;
     ServerConfig server;
@@ -88,10 +165,14 @@ struct AppConfig {
     std::string pluginDirectory = "build/plugins";
     DispatchConfig dispatch;
     MessagingConfig messaging;
+    LimitsConfig limits;
+    BrandingConfig branding;
     std::string adminApiKey;
     std::vector<ProviderConfig> providers;
     std::vector<RouteConfig> routes;
     std::vector<TenantConfig> tenants;
+    TelephonyConfig telephony;
+    CredentialsConfig credentials;
     /// Every secret value resolved while loading (keys, schema-secret provider settings);
     /// masked in all log output.
     std::vector<std::string> secrets;

@@ -1,7 +1,10 @@
 #include "config/ConfigLoader.h"
 
 #include "config/ConfigError.h"
+#include "config/ProtectionConfig.h"
 #include "config/YamlReader.h"
+#include "credentials/MasterKey.h"
+#include "telephony/TelephonyConfigReader.h"
 #include "util/CidrSet.h"
 #include "util/E164.h"
 
@@ -87,6 +90,74 @@ void readDispatch(YamlReader r, DispatchConfig& d) {
 const std::set<std::string> kCanonical = {"QUEUED",      "PENDING", "SENT",   "DELIVERED",
                                           "UNDELIVERED", "FAILED",  "UNKNOWN"};
 
+// `tenant_credentials:` is either the list of fields, or {name, fields} when tenants should
+// know the credentials by another name than the plugin's. Whether the fields exist in the
+// plugin's schema is checked once the plugin is loaded (ProviderSet).
+void readTenantCredentials(YamlReader& r, ProviderConfig& p) {
+    const YAML::Node node = r.child("tenant_credentials");
+    if (!node.IsDefined() || node.IsNull()) return;
+    const std::string path = r.childPath("tenant_credentials");
+    std::string fieldsPath = path;
+    YAML::Node fields = node;
+    if (node.IsMap()) {
+        YamlReader declaration(node, path, r.baseDir());
+        p.tenantCredentialName = declaration.string("name", "");
+        fields = declaration.child("fields");
+        fieldsPath = declaration.childPath("fields");
+        declaration.finish();
+        static const std::regex kName("[a-z0-9][a-z0-9_-]{0,63}");
+        if (!p.tenantCredentialName.empty() && !std::regex_match(p.tenantCredentialName, kName))
+            throw ConfigError(YamlReader::join(path, "name"),
+                              "must match [a-z0-9][a-z0-9_-]{0,63}");
+    }
+    if (!fields.IsSequence() || fields.size() == 0)
+        throw ConfigError(fieldsPath, "expected a non-empty list of config keys");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const std::string fieldPath = YamlReader::index(fieldsPath, i);
+        if (!fields[i].IsScalar()) throw ConfigError(fieldPath, "expected a config key");
+        std::string field = fields[i].as<std::string>();
+        if (!seen.insert(field).second)
+            throw ConfigError(fieldPath, "'" + field + "' is listed twice");
+        p.tenantCredentialFields.push_back(std::move(field));
+    }
+    if (p.tenantCredentialName.empty()) p.tenantCredentialName = p.plugin;
+}
+
+void readCredentials(YamlReader r, CredentialsConfig& c, std::vector<std::string>& secrets) {
+    const YAML::Node keys = r.child("master_keys");
+    if (keys.IsDefined() && !keys.IsNull()) {
+        if (!keys.IsSequence()) throw ConfigError(r.childPath("master_keys"), "expected a list");
+        std::set<std::string> ids;
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            YamlReader entry(keys[i], YamlReader::index(r.childPath("master_keys"), i),
+                             r.baseDir());
+            MasterKeyConfig key;
+            key.id = entry.requiredString("id");
+            static const std::regex kId("[A-Za-z0-9_.-]{1,64}");
+            if (!std::regex_match(key.id, kId))
+                throw ConfigError(entry.childPath("id"), "must match [A-Za-z0-9_.-]{1,64}");
+            if (!ids.insert(key.id).second)
+                throw ConfigError(entry.childPath("id"),
+                                  "duplicate master key id '" + key.id + "'");
+            const std::string text = entry.requiredString("key");
+            if (!text.empty()) secrets.push_back(text);
+            auto bytes = credentials::decodeMasterKey(text);
+            // The value is never echoed: it is (or should have been) a secret.
+            if (!bytes)
+                throw ConfigError(entry.childPath("key"),
+                                  "must be 32 bytes written as 64 hex digits or as base64 "
+                                  "(e.g. the output of 'openssl rand -base64 32')");
+            key.bytes = std::move(*bytes);
+            entry.finish();
+            c.masterKeys.push_back(std::move(key));
+        }
+    }
+    c.rotationIntervalS =
+        static_cast<int>(r.integer("rotation_interval_s", c.rotationIntervalS, 0, 86400));
+    r.finish();
+}
+
 ProviderConfig readProvider(const YAML::Node& node, const std::string& path,
                             const std::string& baseDir) {
     YamlReader r(node, path, baseDir);
@@ -102,6 +173,9 @@ ProviderConfig readProvider(const YAML::Node& node, const std::string& path,
         throw ConfigError(r.childPath("transport"),
                           "must be 'http' or 'dry-run', got '" + p.transport + "'");
     p.rawConfig = r.child("config");
+    p.label = r.string("label", "");
+    if (p.label.size() > 64) throw ConfigError(r.childPath("label"), "at most 64 characters");
+    readTenantCredentials(r, p);
     const YAML::Node statuses = r.child("status_map");
     if (statuses.IsDefined() && !statuses.IsNull()) {
         if (!statuses.IsMap()) throw ConfigError(r.childPath("status_map"), "expected a mapping");
@@ -160,7 +234,20 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
             messaging.integer("max_segments", config.messaging.maxSegments, 1, 255));
         config.messaging.bulkMaxRecipients = static_cast<int>(messaging.integer(
             "bulk_max_recipients", config.messaging.bulkMaxRecipients, 1, 100000));
+        YamlReader optOut(messaging.child("opt_out"), messaging.childPath("opt_out"), baseDir);
+        if (optOut.has("stop_keywords"))
+            config.messaging.stopKeywords = optOut.stringList("stop_keywords");
+        if (optOut.has("start_keywords"))
+            config.messaging.startKeywords = optOut.stringList("start_keywords");
+        optOut.finish();
         messaging.finish();
+    }
+    {
+        YamlReader branding(r.child("branding"), "branding", baseDir);
+        config.branding.productName = branding.string("product_name", config.branding.productName);
+        if (config.branding.productName.empty() || config.branding.productName.size() > 64)
+            throw ConfigError("branding.product_name", "must be 1 to 64 characters");
+        branding.finish();
     }
     {
         YamlReader admin(r.child("admin"), "admin", baseDir);
@@ -170,6 +257,10 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
         config.secrets.push_back(config.adminApiKey);
         admin.finish();
     }
+
+    readCredentials(YamlReader(r.child("credentials"), "credentials", baseDir), config.credentials,
+                    config.secrets);
+    readLimits(YamlReader(r.child("limits"), "limits", baseDir), config.limits);
 
     std::set<std::string> providerIds;
     forEachItem(r, "providers", [&](const YAML::Node& node, const std::string& path) {
@@ -199,6 +290,7 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
                 throw ConfigError(YamlReader::index(route.childPath("providers"), i),
                                   "unknown provider id '" + rc.providers[i] + "'");
         }
+        readRouteProtection(route, config.server, config.limits, rc, config.secrets);
         route.finish();
         config.routes.push_back(std::move(rc));
     });
@@ -240,6 +332,7 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
         tenant.finish();
         config.tenants.push_back(std::move(t));
     });
+    telephony::readTelephonyConfig(YamlReader(r.child("telephony"), "telephony", baseDir), config);
     r.finish();
     return config;
 }
