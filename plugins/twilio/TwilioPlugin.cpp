@@ -838,7 +838,7 @@ TwilioPlugin::Params TwilioPlugin::fieldsOf(const sdk::HttpRequest& request) con
     auto type = request.header("content-type");
     if (type && Poco::toLower(*type).find(kFormType) == std::string::npos)
         throw BadInput(std::string("expected a form body (Content-Type ") + kFormType + "), got '" +
-                       type->substr(0, 100) + "'");
+                       sdk::excerpt(*type) + "'");
     auto params = parseQuerystring(request.body);
     if (!params) throw BadInput("more than " + std::to_string(kMaxParameters) + " form parameters");
     return *params;

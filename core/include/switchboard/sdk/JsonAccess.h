@@ -7,6 +7,7 @@
 // needs the same answers to "is there usable text here?", so they are decided once.
 #pragma once
 
+#include "switchboard/sdk/ProviderText.h"
 #include "switchboard/sdk/Types.h"
 
 #include <Poco/Dynamic/Var.h>
@@ -49,8 +50,9 @@ inline Poco::JSON::Object::Ptr parseObjectOrNull(const std::string& text) {
 /// Input: a JSON webhook request. Output: its body's top-level JSON object (never null).
 /// Throws BadInput when the request declares a non-JSON Content-Type (see
 /// requireJsonContentType; a missing one is tolerated), with "webhook body is not valid
-/// JSON: <Poco's reason>" when the body does not parse, and with "webhook body is not a JSON
-/// object" for an array or scalar: parse() must report a malformed callback, not guess.
+/// JSON: <Poco's reason through excerpt()>" when the body does not parse, and with "webhook
+/// body is not a JSON object" for an array or scalar: parse() must report a malformed
+/// callback, not guess.
 inline Poco::JSON::Object::Ptr parseWebhookObject(const HttpRequest& request) {
     requireJsonContentType(request);
     try {
@@ -60,7 +62,9 @@ inline Poco::JSON::Object::Ptr parseWebhookObject(const HttpRequest& request) {
             throw BadInput("webhook body is not a JSON object");
         return root.extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception& e) {
-        throw BadInput("webhook body is not valid JSON: " + e.message());
+        // Poco's message quotes the offending byte, which may not be UTF-8: the reason is
+        // logged and stored.
+        throw BadInput("webhook body is not valid JSON: " + excerpt(e.message()));
     }
 }
 

@@ -2,6 +2,8 @@
 // Header-only: a plugin links Poco::Foundation and Poco::JSON, nothing of the core.
 #pragma once
 
+#include "switchboard/sdk/ProviderText.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -68,8 +70,9 @@ struct HttpRequest {
 inline void requireJsonContentType(const HttpRequest& request) {
     auto type = request.header("content-type");
     if (type && Poco::toLower(*type).find("json") == std::string::npos)
+        // excerpt(): the header's bytes are the sender's, and the reason is logged and stored.
         throw BadInput("expected a JSON body (Content-Type application/json), got '" +
-                       type->substr(0, 100) + "'");
+                       excerpt(*type) + "'");
 }
 
 /// A provider's HTTP answer to a request built by buildSend.
