@@ -1,22 +1,10 @@
 #include "http/JsonViews.h"
 #include "http/Routes.h"
 #include "store/AuditRepository.h"
-#include "util/IsoTime.h"
 #include "util/JsonText.h"
 
 namespace switchboard::http {
 namespace {
-
-std::optional<store::TimeMs> timeParameter(const Exchange& ex, const char* name, bool endOfDay) {
-    auto text = ex.query(name);
-    if (!text) return std::nullopt;
-    auto ms = util::parseIsoTime(*text, endOfDay);
-    if (!ms)
-        throw ApiError(400, "invalid_parameter",
-                       std::string("'") + name +
-                           "' must be an ISO 8601 date or date-time, e.g. 2026-02-25T10:30:00Z");
-    return ms;
-}
 
 Poco::JSON::Object::Ptr entryJson(const store::AuditEntry& e) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -44,8 +32,8 @@ void addAuditRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         filter.actor = ex.query("actor").value_or("");
         filter.action = ex.query("action").value_or("");
         filter.target = ex.query("target").value_or("");
-        filter.from = timeParameter(ex, "from", false);
-        filter.to = timeParameter(ex, "to", true);
+        filter.from = ex.queryTime("from", false);
+        filter.to = ex.queryTime("to", true);
         if (filter.from && filter.to && *filter.from > *filter.to)
             throw ApiError(400, "invalid_parameter", "'from' must not be after 'to'");
         store::PageRequest page = ex.page();

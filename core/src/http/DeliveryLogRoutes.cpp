@@ -29,18 +29,8 @@ store::DeliveryLogFilter filterOf(const ServiceContext& ctx, const Exchange& ex,
             admin ? std::vector<std::string>{*provider} : instancesForChannel(ctx, *provider);
     }
     f.providerRef = ex.query("providerRef").value_or("");
-    for (const auto& [name, endOfDay] :
-         {std::pair<const char*, bool>{"from", false}, {"to", true}}) {
-        auto text = ex.query(name);
-        if (!text) continue;
-        auto ms = util::parseIsoTime(*text, endOfDay);
-        if (!ms)
-            throw ApiError(
-                400, "invalid_parameter",
-                std::string("'") + name +
-                    "' must be an ISO 8601 date or date-time, e.g. 2026-02-25T10:30:00Z");
-        (endOfDay ? f.to : f.from) = ms;
-    }
+    f.from = ex.queryTime("from", false);
+    f.to = ex.queryTime("to", true);
     if (f.from && f.to && *f.from > *f.to)
         throw ApiError(400, "invalid_parameter", "'from' must not be after 'to'");
     return f;

@@ -1,5 +1,6 @@
 #include "http/Exchange.h"
 
+#include "util/IsoTime.h"
 #include "util/JsonText.h"
 
 #include <Poco/JSON/Parser.h>
@@ -95,13 +96,28 @@ store::PageRequest Exchange::page() const {
     return page;
 }
 
-std::int64_t Exchange::trailingId(const std::string& what) const {
-    const std::string text = path_.substr(path_.rfind('/') + 1);
+std::int64_t Exchange::positiveId(const std::string& text, const std::string& what) {
     std::int64_t id = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+    if (text.empty() || text.size() > 18 || text.front() < '0' || text.front() > '9' ||
+        ec != std::errc() || end != text.data() + text.size() || id <= 0)
         throw ApiError(404, "not_found", what);
     return id;
+}
+
+std::int64_t Exchange::trailingId(const std::string& what) const {
+    return positiveId(path_.substr(path_.rfind('/') + 1), what);
+}
+
+std::optional<std::int64_t> Exchange::queryTime(const std::string& name, bool endOfDay) const {
+    auto text = query(name);
+    if (!text) return std::nullopt;
+    auto ms = util::parseIsoTime(*text, endOfDay);
+    if (!ms)
+        throw ApiError(
+            400, "invalid_parameter",
+            "'" + name + "' must be an ISO 8601 date or date-time, e.g. 2026-02-25T10:30:00Z");
+    return ms;
 }
 
 const std::string& Exchange::pathParam(const std::string& name) const {

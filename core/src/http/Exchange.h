@@ -52,6 +52,20 @@ class Exchange {
     /// not_found with `what` otherwise — a malformed id names nothing that exists.
     std::int64_t trailingId(const std::string& what) const;
 
+    /// The positive integer id in path parameter `name` ("{keyId}"); 404 as trailingId.
+    std::int64_t pathId(const std::string& name, const std::string& what) const {
+        return positiveId(pathParam(name), what);
+    }
+
+    /// `text` as a positive integer id (at most 18 digits, nothing else); ApiError 404
+    /// not_found "`what`" otherwise.
+    static std::int64_t positiveId(const std::string& text, const std::string& what);
+
+    /// An ISO 8601 date or date-time query parameter as ms since the epoch (a bare date
+    /// means its start, or its end when `endOfDay`); nullopt when absent, ApiError 400
+    /// invalid_parameter naming it when malformed.
+    std::optional<std::int64_t> queryTime(const std::string& name, bool endOfDay) const;
+
     /// A "{name}" segment of the route template that matched (percent-decoded). Throws
     /// std::logic_error when the route has no such parameter — a wiring bug, not bad input.
     const std::string& pathParam(const std::string& name) const;

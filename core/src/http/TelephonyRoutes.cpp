@@ -73,17 +73,6 @@ Object::Ptr configJson(const ForwardingConfig& c) {
     return o;
 }
 
-// The positive integer a path segment or body field names; 404 for anything else (it names
-// nothing that exists).
-std::int64_t idFrom(const std::string& text, const char* what) {
-    if (text.empty() || text.size() > 18 ||
-        text.find_first_not_of("0123456789") != std::string::npos)
-        throw ApiError(404, "not_found", std::string("no such ") + what);
-    std::int64_t id = std::stoll(text);
-    if (id <= 0) throw ApiError(404, "not_found", std::string("no such ") + what);
-    return id;
-}
-
 std::int64_t requiredId(JsonFields& fields, const std::string& name) {
     auto id = fields.optId(name);
     if (!id) throw ApiError(400, "missing_field", "'" + name + "' is required");
@@ -166,23 +155,23 @@ void addTelephonyRoutes(Router& router, telephony::TelephonyServices& services,
             ex.sendJson(200, body);
         }));
 
-    router.add(
-        "DELETE", "/api/telephony/verified-numbers/{id}",
-        guarded(s, auth, [&s](Exchange& ex, const store::Tenant& tenant) {
-            auto removed =
-                s.verifications().remove(tenant, idFrom(ex.pathParam("id"), "verified number"));
-            Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-            body->set("deleted", true);
-            body->set("id", removed.verification.id);
-            body->set("phoneNumber", removed.verification.phoneNumber);
-            // Deleting the record does not switch the phone's forwarding off: the
-            // subscriber still has to dial the deactivation code.
-            body->set("forwardingConfig", removed.forwarding
-                                              ? Poco::Dynamic::Var(configJson(*removed.forwarding))
-                                              : Poco::Dynamic::Var());
-            body->set("message", "Verified number removed");
-            ex.sendJson(200, body);
-        }));
+    router.add("DELETE", "/api/telephony/verified-numbers/{id}",
+               guarded(s, auth, [&s](Exchange& ex, const store::Tenant& tenant) {
+                   auto removed =
+                       s.verifications().remove(tenant, ex.pathId("id", "no such verified number"));
+                   Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                   body->set("deleted", true);
+                   body->set("id", removed.verification.id);
+                   body->set("phoneNumber", removed.verification.phoneNumber);
+                   // Deleting the record does not switch the phone's forwarding off: the
+                   // subscriber still has to dial the deactivation code.
+                   body->set("forwardingConfig",
+                             removed.forwarding
+                                 ? Poco::Dynamic::Var(configJson(*removed.forwarding))
+                                 : Poco::Dynamic::Var());
+                   body->set("message", "Verified number removed");
+                   ex.sendJson(200, body);
+               }));
 
     router.add("GET", "/api/telephony/carriers",
                guarded(s, auth, [&s](Exchange& ex, const store::Tenant&) {
@@ -196,8 +185,10 @@ void addTelephonyRoutes(Router& router, telephony::TelephonyServices& services,
                        throw ApiError(400, "missing_parameter",
                                       "'verifiedCallerId' query parameter is required");
                    Object::Ptr body = new Object;
-                   body->set("config", configJson(s.forwarding().ofVerification(
-                                           tenant, idFrom(*id, "forwarding configuration"))));
+                   body->set(
+                       "config",
+                       configJson(s.forwarding().ofVerification(
+                           tenant, Exchange::positiveId(*id, "no such forwarding configuration"))));
                    ex.sendJson(200, body);
                }));
 
@@ -234,7 +225,7 @@ void addTelephonyRoutes(Router& router, telephony::TelephonyServices& services,
     router.add("DELETE", "/api/telephony/forwarding-config/{id}",
                guarded(s, auth, [&s](Exchange& ex, const store::Tenant& tenant) {
                    ForwardingConfig c = s.forwarding().disable(
-                       tenant, idFrom(ex.pathParam("id"), "forwarding configuration"));
+                       tenant, ex.pathId("id", "no such forwarding configuration"));
                    Object::Ptr body = new Object;
                    body->set("config", configJson(c));
                    body->set("message", "Forwarding disabled. Dial " + c.deactivationCode +

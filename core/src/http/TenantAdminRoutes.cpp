@@ -11,7 +11,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
 
-#include <charconv>
 #include <regex>
 #include <set>
 
@@ -89,15 +88,6 @@ store::Tenant tenantOf(ServiceContext& ctx, Exchange& ex) {
     auto tenant = store::TenantRepository(ctx.db).get(ex.pathParam("tenantId"));
     if (!tenant) throw ApiError(404, "not_found", "no such tenant");
     return *tenant;
-}
-
-std::int64_t keyIdOf(Exchange& ex) {
-    const std::string& text = ex.pathParam("keyId");
-    std::int64_t id = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
-        throw ApiError(404, "not_found", "no such API key");
-    return id;
 }
 
 struct IssuedKey {
@@ -302,7 +292,7 @@ void addTenantAdminRoutes(Router& router, ServiceContext& ctx, const Authenticat
     router.add("DELETE", "/api/admin/tenants/{tenantId}/keys/{keyId}", [&ctx, &auth](Exchange& ex) {
         auth.admin(ex);
         store::Tenant t = tenantOf(ctx, ex);
-        const std::int64_t keyId = keyIdOf(ex);
+        const std::int64_t keyId = ex.pathId("keyId", "no such API key");
         const auto at = ctx.clock.nowMs();
         ctx.db.write([&](Poco::Data::Session& s) {
             if (!store::TenantRepository::revokeKey(s, t.id, keyId, at, at))
@@ -322,7 +312,7 @@ void addTenantAdminRoutes(Router& router, ServiceContext& ctx, const Authenticat
         "POST", "/api/admin/tenants/{tenantId}/keys/{keyId}/rotate", [&ctx, &auth](Exchange& ex) {
             auth.admin(ex);
             store::Tenant t = tenantOf(ctx, ex);
-            const std::int64_t oldId = keyIdOf(ex);
+            const std::int64_t oldId = ex.pathId("keyId", "no such API key");
             JsonFields fields(ex.jsonBody());
             const std::int64_t grace =
                 fields.optInt("graceSeconds", 0, kMaxGraceSeconds).value_or(0);
