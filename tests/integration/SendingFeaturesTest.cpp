@@ -6,6 +6,9 @@
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
+#include "util/Digest.h"
+
+#include <Poco/Data/Session.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -13,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 namespace switchboard::testing {
@@ -38,7 +42,9 @@ class SendingFeatures : public ::testing::TestWithParam<std::string> {
         service_ = std::make_unique<ServiceProcess>(
             dir_,
             serviceYamlOn(port_, storage_.storageYaml(), "http", fake_.baseUrl(), "", dispatch),
-            port_);
+            port_,
+            std::map<std::string, std::string>{
+                {"SWITCHBOARD_TEST_CLOCK_OFFSET_FILE", dir_.file("clock-offset")}});
     }
     HttpResult post(const std::string& path, const std::string& body,
                     const Headers& headers = tenant()) {
@@ -134,6 +140,39 @@ TEST_P(SendingFeatures, AFailedRequestFreesItsKeyAndBadKeysAreRefused) {
                    tenant(std::string(256, 'k')))
                   .status,
               400);
+    EXPECT_EQ(messageTotal(), 1);
+}
+
+TEST_P(SendingFeatures, AKeyAbandonedByADeadProcessIsRefusedForAMinuteThenRunsOnce) {
+    // What a process killed between reserving the key and committing leaves behind: a
+    // pending reservation and no message (the two commit together or not at all).
+    const std::string body = R"({"to":"+15550107777","message":"after the crash"})";
+    const auto reservedAt = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+    auto db = storage_.open(1);
+    db->write([&](Poco::Data::Session& s) {
+        s << "INSERT INTO idempotency_keys (tenant_id, idempotency_key, endpoint, fingerprint, "
+             "state, created_at) VALUES ('acme', 'crash-1', 'POST /api/sms/send', $1, "
+             "'pending', $2)",
+            Poco::Data::Keywords::bind(util::sha256Hex("POST /api/sms/send\n" + body)),
+            Poco::Data::Keywords::bind(static_cast<Poco::Int64>(reservedAt)),
+            Poco::Data::Keywords::now;
+    });
+    auto early = post("/api/sms/send", body, tenant("crash-1"));
+    EXPECT_EQ(early.status, 409) << early.body;
+    EXPECT_NE(early.body.find("idempotency_in_progress"), std::string::npos);
+    EXPECT_EQ(messageTotal(), 0);
+
+    dir_.write("clock-offset", "61000");  // a minute later: the reservation is abandoned
+    auto retried = post("/api/sms/send", body, tenant("crash-1"));
+    ASSERT_EQ(retried.status, 202) << retried.body;
+    auto replayed = post("/api/sms/send", body, tenant("crash-1"));
+    EXPECT_EQ(replayed.body, retried.body);
+    EXPECT_EQ(replayed.header("Idempotent-Replayed"), "true");
+    ASSERT_TRUE(fake_.waitForRequests(1, 5000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(fake_.requestCount(), 1u);
     EXPECT_EQ(messageTotal(), 1);
 }
 

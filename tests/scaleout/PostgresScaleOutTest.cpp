@@ -67,8 +67,11 @@ class PostgresScaleOut : public ::testing::Test {
     }
 
     /// Sends `total` uniquely numbered messages spread over the live processes from
-    /// `threads` clients; a send that fails (process gone, 503) is retried on the next one.
-    /// Returns message id → text for every acknowledged (202) send.
+    /// `threads` clients, as a careful client would: each with an Idempotency-Key, and a send
+    /// whose outcome is unknown (connection refused or cut by a killed process, 503) is
+    /// repeated with the same key on another process. A 409 means a dead process's
+    /// reservation is not yet abandoned (IdempotentResponder::kAbandonedAfterMs), so the
+    /// client keeps trying. Returns message id → text for every acknowledged (202) send.
     std::map<std::int64_t, std::string> sendAll(int total, int threads,
                                                 const std::function<void(int)>& onProgress) {
         std::map<std::int64_t, std::string> acked;
@@ -79,12 +82,16 @@ class PostgresScaleOut : public ::testing::Test {
             clients.emplace_back([&, t] {
                 for (int n = next++; n < total; n = next++) {
                     const std::string text = "mp-" + std::to_string(n);
-                    for (int attempt = 0;; ++attempt) {
+                    Headers headers = kTenant;
+                    headers.emplace_back("Idempotency-Key", text);
+                    const auto giveUp =
+                        std::chrono::steady_clock::now() + std::chrono::seconds(150);
+                    for (int attempt = 0; std::chrono::steady_clock::now() < giveUp; ++attempt) {
                         std::size_t target =
                             static_cast<std::size_t>(n + attempt + t) % ports_.size();
                         if (dead_.count(target)) continue;
                         try {
-                            auto r = httpCall(ports_[target], "POST", "/api/sms/send", kTenant,
+                            auto r = httpCall(ports_[target], "POST", "/api/sms/send", headers,
                                               R"({"to":"+15550107777","message":")" + text + "\"}");
                             if (r.status == 202) {
                                 std::lock_guard<std::mutex> lock(mutex);
@@ -92,10 +99,10 @@ class PostgresScaleOut : public ::testing::Test {
                                 break;
                             }
                         } catch (const std::exception&) {
-                            // connection refused: the process is gone; try another
+                            // connection refused or cut: the process is gone; try another
                         }
-                        if (attempt > 200) break;
-                        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                        std::this_thread::sleep_for(
+                            std::chrono::milliseconds(attempt < 50 ? 20 : 500));
                     }
                     onProgress(n);
                 }
@@ -181,6 +188,9 @@ TEST_F(PostgresScaleOut, AKilledProcessLosesNothingAndOnlyItsLeasedMessagesMayRe
     ASSERT_TRUE(waitUntilAllSent(5000, 180)) << countWhere("status = 'SENT'") << " of 5000 sent";
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
 
+    // One row per message: a client's repeat after the kill replayed or re-ran its key,
+    // never queued a second copy.
+    EXPECT_EQ(countWhere("direction = 'outbound'"), 5000);
     auto seen = deliveries();
     std::map<std::string, std::int64_t> idByText;
     for (const auto& [id, text] : acked) idByText[text] = id;

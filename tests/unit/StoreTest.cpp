@@ -132,6 +132,101 @@ TEST_P(StoreTest, WriteRollsBackOnException) {
     EXPECT_EQ(count("messages"), 0);
 }
 
+TEST_P(StoreTest, ANestedWriteJoinsTheEnclosingTransactionAndRollsBackWithIt) {
+    // Committed together: the inner write is not visible to another session until the
+    // outer one commits, and a nested read sees it at once.
+    std::int64_t seenInside = -1;
+    db_->write([&](Poco::Data::Session& s) {
+        MessageRepository::insert(s, outbound("acme", 1000));
+        db_->write([&](Poco::Data::Session& inner) {
+            MessageRepository::insert(inner, outbound("acme", 1000));
+        });
+        db_->read([&](Poco::Data::Session& r) {
+            Poco::Int64 n = 0;
+            r << "SELECT COUNT(*) FROM messages", into(n), now;
+            seenInside = n;
+        });
+    });
+    EXPECT_EQ(seenInside, 2);
+    EXPECT_EQ(count("messages"), 2);
+
+    // An exception in the inner write undoes the outer write's statements too.
+    EXPECT_THROW(db_->write([&](Poco::Data::Session& s) {
+        MessageRepository::insert(s, outbound("acme", 1000));
+        db_->write([&](Poco::Data::Session& inner) {
+            MessageRepository::insert(inner, outbound("acme", 1000));
+            throw std::runtime_error("abort inside");
+        });
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(count("messages"), 2);
+
+    // And the outer body failing after the inner write returned undoes the inner write.
+    EXPECT_THROW(db_->write([&](Poco::Data::Session&) {
+        db_->write([&](Poco::Data::Session& inner) {
+            MessageRepository::insert(inner, outbound("acme", 1000));
+        });
+        throw std::runtime_error("abort after");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(count("messages"), 2);
+}
+
+TEST_P(StoreTest, AfterCommitRunsOnceCommittedAndNeverOnRollback) {
+    std::vector<std::string> events;
+    // Outside a transaction: at once.
+    db_->afterCommit([&] { events.push_back("immediate"); });
+    EXPECT_EQ(events, std::vector<std::string>{"immediate"});
+
+    db_->write([&](Poco::Data::Session& s) {
+        MessageRepository::insert(s, outbound("acme", 1000));
+        db_->write([&](Poco::Data::Session&) {
+            db_->afterCommit([&] {
+                // Runs after COMMIT: another session already sees the row.
+                events.push_back("after commit, rows=" + std::to_string(count("messages")));
+            });
+        });
+        events.push_back("body done");
+    });
+    EXPECT_EQ(events, (std::vector<std::string>{"immediate", "body done", "after commit, rows=1"}));
+
+    events.clear();
+    EXPECT_THROW(db_->write([&](Poco::Data::Session&) {
+        db_->afterCommit([&] { events.push_back("must not run"); });
+        throw std::runtime_error("rolled back");
+    }),
+                 std::runtime_error);
+    EXPECT_TRUE(events.empty());
+
+    // A failing action is logged, not thrown: the data is already committed.
+    EXPECT_NO_THROW(db_->write([&](Poco::Data::Session&) {
+        db_->afterCommit([] { throw std::runtime_error("wake failed"); });
+    }));
+}
+
+TEST_P(StoreTest, OnlyTheSameThreadAndDatabaseJoinATransaction) {
+    // A read on another thread, or through another pool on this thread, is its own session:
+    // it must not see (or become part of) the open transaction.
+    auto other = storage_->open(2);
+    auto countOn = [](Database& db) {
+        Poco::Int64 n = 0;
+        db.read(
+            [&](Poco::Data::Session& r) { r << "SELECT COUNT(*) FROM messages", into(n), now; });
+        return n;
+    };
+    Poco::Int64 otherThread = -1, otherPool = -1, sameThread = -1;
+    db_->write([&](Poco::Data::Session& s) {
+        MessageRepository::insert(s, outbound("acme", 1000));
+        std::thread([&] { otherThread = countOn(*db_); }).join();
+        otherPool = countOn(*other);
+        sameThread = countOn(*db_);
+    });
+    EXPECT_EQ(otherThread, 0);
+    EXPECT_EQ(otherPool, 0);
+    EXPECT_EQ(sameThread, 1);
+    EXPECT_EQ(countOn(*other), 1);
+}
+
 TEST_P(StoreTest, TenantBootstrapAndKeyLookup) {
     TenantRepository tenants(*db_);
     auto acme = tenants.findByKeyHash(util::sha256Hex("acme-key-0123456789"), 10000);

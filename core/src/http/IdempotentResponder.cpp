@@ -25,7 +25,8 @@ void IdempotentResponder::respond(
     const std::string fingerprint = util::sha256Hex(endpoint + "\n" + ex.body());
     store::IdempotencyRepository repo(db_);
     const auto nowMs = clock_.nowMs();
-    auto existing = repo.reserve(tenantId, key, endpoint, fingerprint, nowMs, nowMs - kWindowMs);
+    auto existing = repo.reserve(tenantId, key, endpoint, fingerprint, nowMs, nowMs - kWindowMs,
+                                 nowMs - kAbandonedAfterMs);
     if (existing) {
         if (!util::constantTimeEquals(existing->fingerprint, fingerprint))
             throw ApiError(
@@ -39,20 +40,30 @@ void IdempotentResponder::respond(
                     existing->responseBody);
         return;
     }
-    std::pair<int, Poco::Dynamic::Var> result;
+    // produce()'s writes join this transaction, so its messages and the stored response
+    // commit together: a crash leaves either both (a repeat replays the response) or
+    // neither (the reservation is abandoned and a repeat after kAbandonedAfterMs runs anew).
+    int status = 0;
+    std::string body;
     try {
-        result = produce();
+        db_.write([&](Poco::Data::Session& s) {
+            auto result = produce();
+            status = result.first;
+            body = util::toJson(result.second);
+            if (!store::IdempotencyRepository::complete(s, tenantId, key, nowMs, status, body))
+                throw ApiError(409, "idempotency_in_progress",
+                               "this request ran so long that a repeat with its Idempotency-Key "
+                               "took over; nothing was stored for it");
+        });
     } catch (...) {
         try {
-            repo.release(tenantId, key);
+            repo.release(tenantId, key, nowMs);
         } catch (const std::exception&) {
             // The request's own error is what the client must see; the key expires anyway.
         }
         throw;
     }
-    const std::string body = util::toJson(result.second);
-    repo.complete(tenantId, key, result.first, body);
-    ex.sendText(result.first, "application/json; charset=utf-8", body);
+    ex.sendText(status, "application/json; charset=utf-8", body);
 }
 
 }  // namespace switchboard::http

@@ -21,16 +21,26 @@ namespace switchboard::http {
 /// idempotency_in_progress. A request that fails (ApiError, store error) frees its key, so
 /// the client may correct it and retry with the same key.
 ///
-/// Guarantee: a crash after `produce` stored its messages but before the response was
-/// recorded leaves the key pending until it expires (24 h) — the client then gets 409,
-/// never a second send.
+/// Guarantee (also across processes sharing one database): `produce` runs inside one write
+/// transaction together with the recording of its response, so a process that dies mid-way
+/// either stored the messages and the response (a repeat replays it) or stored neither. A
+/// reservation left pending by a dead process answers repeats with 409 until it is
+/// kAbandonedAfterMs old, then the next repeat runs as if first — never a second send.
 class IdempotentResponder {
   public:
+    /// How long a key's stored response is replayed (ms).
     static constexpr std::int64_t kWindowMs = 24LL * 3600 * 1000;
+    /// Age (ms) after which a still-pending reservation counts as abandoned by a dead
+    /// process. Far above any request's run time: a request still running then finds its
+    /// reservation taken over and rolls back (409) rather than send twice.
+    static constexpr std::int64_t kAbandonedAfterMs = 60LL * 1000;
 
     IdempotentResponder(store::Database& db, const util::Clock& clock) : db_(db), clock_(clock) {}
 
-    /// `produce` returns the success status and JSON body; it may throw ApiError.
+    /// `produce` returns the success status and JSON body; it may throw ApiError. Its
+    /// Database writes must go through the same Database (they join the enclosing
+    /// transaction) and it must not talk to providers. Throws ApiError (400, 409, 422) and
+    /// StoreUnavailable as described above.
     void respond(Exchange& exchange, const std::string& tenantId,
                  const std::function<std::pair<int, Poco::Dynamic::Var>()>& produce) const;
 

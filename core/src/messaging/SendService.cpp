@@ -161,7 +161,9 @@ void SendService::enqueueAll(const store::Tenant& tenant, std::vector<Message>& 
             Poco::Logger::get("messaging")
                 .warning("message %s (tenant %s): %s", std::to_string(m.id), tenant.id, m.warning);
     }
-    if (onQueued_ && !messages.empty()) onQueued_();
+    // Woken only once the messages are committed, also when the caller's transaction encloses
+    // this one (Idempotency-Key), or the dispatcher would look before they exist.
+    if (onQueued_ && !messages.empty()) db_.afterCommit(onQueued_);
 }
 
 std::vector<BulkResult> SendService::sendBulk(const store::Tenant& tenant,

@@ -53,6 +53,45 @@ std::string describe(const Poco::Exception& e) { return e.displayText(); }
 
 }  // namespace
 
+namespace {
+/// One write()/read() in progress on this thread: what nested calls join.
+struct Frame {
+    const Database* db;
+    Poco::Data::Session* session;
+    bool transactional;
+    std::vector<std::function<void()>> onCommit;
+    Frame* enclosing;
+};
+
+thread_local Frame* currentFrame = nullptr;
+
+/// Makes `frame` the thread's innermost call for the lifetime of the guard.
+class FrameScope {
+  public:
+    explicit FrameScope(Frame& frame) : frame_(frame) {
+        frame_.enclosing = currentFrame;
+        currentFrame = &frame_;
+    }
+    ~FrameScope() { currentFrame = frame_.enclosing; }
+    FrameScope(const FrameScope&) = delete;
+    FrameScope& operator=(const FrameScope&) = delete;
+
+  private:
+    Frame& frame_;
+};
+
+void runCommitted(std::vector<std::function<void()>>& actions) {
+    for (auto& action : actions) {
+        try {
+            action();
+        } catch (const std::exception& e) {
+            Poco::Logger::get("store").error("after-commit action failed: %s",
+                                             std::string(e.what()));
+        }
+    }
+}
+}  // namespace
+
 std::unique_ptr<Database> Database::openSqlite(const std::string& path, int poolSize) {
     Poco::Data::SQLite::Connector::registerConnector();
     std::error_code ec;
@@ -143,6 +182,31 @@ int Database::migrate() {
     return applied;
 }
 
+bool Database::joinEnclosing(bool transactional,
+                             const std::function<void(Poco::Data::Session&)>& body) {
+    for (Frame* f = currentFrame; f != nullptr; f = f->enclosing) {
+        if (f->db != this) continue;
+        // A write inside a plain read has no transaction to join: it opens its own.
+        if (transactional && !f->transactional) return false;
+        body(*f->session);
+        return true;
+    }
+    return false;
+}
+
+void Database::afterCommit(std::function<void()> action) {
+    for (Frame* f = currentFrame; f != nullptr; f = f->enclosing) {
+        // Nested writes join rather than push a frame, so this is the transaction whose
+        // commit counts.
+        if (f->db == this && f->transactional) {
+            f->onCommit.push_back(std::move(action));
+            return;
+        }
+    }
+    std::vector<std::function<void()>> now{std::move(action)};
+    runCommitted(now);
+}
+
 void Database::run(bool transactional, const std::function<void(Poco::Data::Session&)>& body) {
     // A connection the server dropped (restart, failover) fails its first statement; that
     // failure is retried once on a fresh session. Anything else, or a second failure,
@@ -152,7 +216,9 @@ void Database::run(bool transactional, const std::function<void(Poco::Data::Sess
         try {
             session.emplace(pool_->get());
             if (dialect_ == "sqlite") *session << "PRAGMA busy_timeout=10000", now;
+            Frame frame{this, &*session, transactional, {}, nullptr};
             if (!transactional) {
+                FrameScope scope(frame);
                 body(*session);
                 return;
             }
@@ -160,7 +226,10 @@ void Database::run(bool transactional, const std::function<void(Poco::Data::Sess
             // deadlock with another writer; PostgreSQL: an ordinary transaction.
             *session << (dialect_ == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN"), now;
             try {
-                body(*session);
+                {
+                    FrameScope scope(frame);
+                    body(*session);
+                }
                 *session << "COMMIT", now;
             } catch (...) {
                 try {
@@ -170,6 +239,8 @@ void Database::run(bool transactional, const std::function<void(Poco::Data::Sess
                 }
                 throw;
             }
+            session.reset();  // back to the pool before anything the commit releases runs
+            runCommitted(frame.onCommit);
             return;
         } catch (const Poco::Data::DataException& e) {
             if (!retryable(e, session, attempt))
@@ -191,13 +262,17 @@ bool Database::retryable(const Poco::Exception& e, std::optional<Poco::Data::Ses
 }
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
+    if (joinEnclosing(true, body)) return;
     // Only SQLite needs writers queued in-process; PostgreSQL handles concurrent writers.
     std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
     if (dialect_ == "sqlite") lock.lock();
     run(true, body);
 }
 
-void Database::read(const std::function<void(Poco::Data::Session&)>& body) { run(false, body); }
+void Database::read(const std::function<void(Poco::Data::Session&)>& body) {
+    if (joinEnclosing(false, body)) return;
+    run(false, body);
+}
 
 bool Database::runExclusively(std::int64_t lockKey, const std::function<void()>& body) {
     if (dialect_ != "postgresql") {

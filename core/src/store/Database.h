@@ -44,10 +44,25 @@ class Database {
     /// return, rolls back and rethrows on exception. A dropped PostgreSQL connection is
     /// retried once on a fresh session (the body runs again, so it must only touch the
     /// session and its own variables). Poco::Data errors become StoreUnavailable.
+    ///
+    /// Nesting: a write() called while this thread is already inside write() on the same
+    /// Database joins that transaction instead of opening its own: its statements commit or
+    /// roll back with the outer body, and an exception it throws propagates to the outer
+    /// body. This is how a caller makes several services' writes one atomic unit (e.g. a
+    /// queued message and the Idempotency-Key response that names it).
     void write(const std::function<void(Poco::Data::Session&)>& body);
 
     /// Runs `body` on a pooled session without a transaction (reads see committed data).
+    /// Inside write() or read() on the same Database and thread it runs on that call's
+    /// session instead, so it sees the enclosing transaction's own uncommitted writes.
     void read(const std::function<void(Poco::Data::Session&)>& body);
+
+    /// Runs `action` once the outermost write() this thread is inside has committed; if the
+    /// thread is in no write() on this Database, runs it at once. It never runs when that
+    /// transaction rolls back. For side effects that must not be seen before the data is
+    /// (waking the outbox dispatcher). Exceptions from `action` are logged and swallowed:
+    /// the data is already committed.
+    void afterCommit(std::function<void()> action);
 
     /// Runs `body` only if no other process is running the job `lockKey` right now
     /// (PostgreSQL: pg_try_advisory_lock on a session held for the duration; SQLite: one
@@ -60,6 +75,7 @@ class Database {
     const std::string& dialect() const { return dialect_; }
 
   private:
+    bool joinEnclosing(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
     void run(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
     bool retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
                    int attempt) const;

@@ -6,11 +6,9 @@ using namespace Poco::Data::Keywords;
 
 namespace switchboard::store {
 
-std::optional<IdempotencyRecord> IdempotencyRepository::reserve(const std::string& tenantId,
-                                                                const std::string& key,
-                                                                const std::string& endpoint,
-                                                                const std::string& fingerprint,
-                                                                TimeMs at, TimeMs expiresBefore) {
+std::optional<IdempotencyRecord> IdempotencyRepository::reserve(
+    const std::string& tenantId, const std::string& key, const std::string& endpoint,
+    const std::string& fingerprint, TimeMs at, TimeMs expiresBefore, TimeMs abandonedBefore) {
     std::optional<IdempotencyRecord> existing;
     db_.write([&](Poco::Data::Session& s) {
         // Insert first: of two concurrent first requests exactly one inserts (the other's
@@ -24,15 +22,16 @@ std::optional<IdempotencyRecord> IdempotencyRepository::reserve(const std::strin
             bind(tenantId), bind(key), bind(endpoint), bind(fingerprint),
             bind(static_cast<Poco::Int64>(at));
         if (insert.execute() == 1) return;
-        // An expired record is taken over as if new.
+        // An expired or abandoned record is taken over as if new.
         Poco::Data::Statement takeOver(s);
         takeOver
             << "UPDATE idempotency_keys SET endpoint = $1, fingerprint = $2, state = 'pending', "
                "response_status = NULL, response_body = NULL, created_at = $3 WHERE tenant_id = $4 "
-               "AND "
-               "idempotency_key = $5 AND created_at < $6",
+               "AND idempotency_key = $5 AND (created_at < $6 OR (state = 'pending' AND "
+               "created_at < $7))",
             bind(endpoint), bind(fingerprint), bind(static_cast<Poco::Int64>(at)), bind(tenantId),
-            bind(key), bind(static_cast<Poco::Int64>(expiresBefore));
+            bind(key), bind(static_cast<Poco::Int64>(expiresBefore)),
+            bind(static_cast<Poco::Int64>(abandonedBefore));
         if (takeOver.execute() == 1) return;
         Poco::Data::Statement select(s);
         select << "SELECT fingerprint, state, response_status, response_body, created_at FROM "
@@ -49,21 +48,25 @@ std::optional<IdempotencyRecord> IdempotencyRepository::reserve(const std::strin
     return existing;
 }
 
-void IdempotencyRepository::complete(const std::string& tenantId, const std::string& key,
-                                     int status, const std::string& body) {
-    db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2 "
-             "WHERE "
-             "tenant_id = $3 AND idempotency_key = $4",
-            bind(status), bind(body), bind(tenantId), bind(key), now;
-    });
+bool IdempotencyRepository::complete(Poco::Data::Session& s, const std::string& tenantId,
+                                     const std::string& key, TimeMs reservedAt, int status,
+                                     const std::string& body) {
+    // created_at identifies the reservation: a takeover always moves it forward.
+    Poco::Data::Statement update(s);
+    update << "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = "
+              "$2 WHERE tenant_id = $3 AND idempotency_key = $4 AND state = 'pending' AND "
+              "created_at = $5",
+        bind(status), bind(body), bind(tenantId), bind(key),
+        bind(static_cast<Poco::Int64>(reservedAt));
+    return update.execute() == 1;
 }
 
-void IdempotencyRepository::release(const std::string& tenantId, const std::string& key) {
+void IdempotencyRepository::release(const std::string& tenantId, const std::string& key,
+                                    TimeMs reservedAt) {
     db_.write([&](Poco::Data::Session& s) {
         s << "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2 AND state "
-             "= 'pending'",
-            bind(tenantId), bind(key), now;
+             "= 'pending' AND created_at = $3",
+            bind(tenantId), bind(key), bind(static_cast<Poco::Int64>(reservedAt)), now;
     });
 }
 

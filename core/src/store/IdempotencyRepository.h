@@ -22,20 +22,29 @@ class IdempotencyRepository {
   public:
     explicit IdempotencyRepository(Database& db) : db_(db) {}
 
-    /// Atomically reserves (tenant, key) for a request with `fingerprint`, or returns the
-    /// existing record. A record older than `expiresBefore` is taken over as if new.
-    /// nullopt = reserved for the caller, who must then complete() or release() it.
+    /// Atomically reserves (tenant, key) for a request with `fingerprint` at `now` (ms since
+    /// the epoch), or returns the existing record. Taken over as if new: any record created
+    /// before `expiresBefore`, and a still-pending one created before `abandonedBefore` (its
+    /// process died between reserve and complete; complete() is atomic with the request's
+    /// own writes, so such a request stored nothing). nullopt = reserved for the caller,
+    /// whose reservation is identified by `now`; it must then complete() or release() it.
+    /// Throws StoreUnavailable.
     std::optional<IdempotencyRecord> reserve(const std::string& tenantId, const std::string& key,
                                              const std::string& endpoint,
                                              const std::string& fingerprint, TimeMs now,
-                                             TimeMs expiresBefore);
+                                             TimeMs expiresBefore, TimeMs abandonedBefore);
 
-    /// Stores the response of a reserved request.
-    void complete(const std::string& tenantId, const std::string& key, int status,
-                  const std::string& body);
+    /// Stores the response (HTTP status, JSON text) of the reservation made at `reservedAt`,
+    /// in the caller's transaction `s`, so the response is recorded if and only if the
+    /// request's writes commit. Returns false, changing nothing, if that reservation is no
+    /// longer pending (it was taken over as abandoned); the caller must then roll back.
+    static bool complete(Poco::Data::Session& s, const std::string& tenantId,
+                         const std::string& key, TimeMs reservedAt, int status,
+                         const std::string& body);
 
-    /// Drops a reservation whose request failed, so the client may retry with the same key.
-    void release(const std::string& tenantId, const std::string& key);
+    /// Drops the pending reservation made at `reservedAt` after its request failed, so the
+    /// client may retry with the same key. Another request's reservation is left alone.
+    void release(const std::string& tenantId, const std::string& key, TimeMs reservedAt);
 
   private:
     Database& db_;
