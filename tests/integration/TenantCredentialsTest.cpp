@@ -4,6 +4,7 @@
 // never returned, stored readable or logged; master-key rotation re-encrypts every row while
 // sending goes on, and the old key can then be dropped.
 #include "plugins/twilio/TwilioNodeOracle.h"
+#include "store/MessageRepository.h"
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
 #include "support/ServiceProcess.h"
@@ -11,6 +12,7 @@
 #include "support/TestDatabase.h"
 
 #include <Poco/Base64Decoder.h>
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -502,6 +504,72 @@ TEST_P(TenantCredentials, CallbacksSignedWithATenantsOwnTokenAreCheckedWithItAnd
          acmeUrl);
     EXPECT_EQ(inboxTotal(kTenantKey), 1);
     expectNoSecrets(allLogs(), "the service log");
+}
+
+// ---- the admin's reply-readiness check shows what the dispatcher would really send -------
+
+TEST_P(TenantCredentials, ReplyReadinessBuildsWithTheTenantsOwnAccountAndNeverCrashes) {
+    start({{"k1", "SB_KEY_OLD"}});
+    ASSERT_EQ(put(kTenantKey, "twilio", credentialsBody(kAcmeSid, kAcmeToken)).status, 200);
+    // An inbound message for each tenant, as the Twilio webhook stores it.
+    auto db = storage_.open(1);
+    for (const auto& [tenant, number] : std::vector<std::pair<std::string, std::string>>{
+             {"acme", "+15550100001"}, {"globex", "+15550200002"}}) {
+        store::Message m;
+        m.tenantId = tenant;
+        m.direction = "inbound";
+        m.fromNumber = "+15557654321";
+        m.toNumber = number;
+        m.body = "hi";
+        m.status = "RECEIVED";
+        m.providerInstance = "twilio-main";
+        m.createdAt = m.updatedAt = 1000;
+        db->write([&](Poco::Data::Session& s) { store::MessageRepository::insert(s, m); });
+    }
+    auto readiness = [&](const std::string& tenant) {
+        auto r = httpCall(port_, "GET", "/api/admin/reply-readiness?tenantId=" + tenant,
+                          auth(kAdminKey));
+        EXPECT_EQ(r.status, 200) << r.body;
+        expectNoSecrets(r.body, "the readiness response");
+        return r.status == 200 ? json(r.body) : Object::Ptr(new Object);
+    };
+
+    auto mine = readiness("acme");
+    ASSERT_TRUE(mine->has("request")) << mine->optValue<std::string>("reason", "");
+    EXPECT_EQ(mine->getValue<std::string>("credentials"), "tenant");
+    auto request = mine->getObject("request");
+    EXPECT_NE(request->getValue<std::string>("url").find(kAcmeSid), std::string::npos);
+    EXPECT_EQ(request->getObject("headers")->getValue<std::string>("Authorization"), "Basic ****");
+    EXPECT_EQ(formFields(request->getValue<std::string>("body"))["StatusCallback"],
+              "https://sms.example.com/api/webhooks/twilio?tenant=acme");
+
+    auto theirs = readiness("globex");
+    EXPECT_EQ(theirs->getValue<std::string>("credentials"), "operator");
+    EXPECT_NE(theirs->getObject("request")->getValue<std::string>("url").find(kOperatorSid),
+              std::string::npos);
+
+    // The tenant's stored credentials cannot be opened (their master key was dropped): not
+    // ready, and never shown with the operator's account instead.
+    start({{"k2", "SB_KEY_NEW"}});
+    auto locked = readiness("acme");
+    EXPECT_FALSE(locked->getValue<bool>("ready"));
+    EXPECT_NE(locked->getValue<std::string>("reason").find("k1"), std::string::npos)
+        << locked->getValue<std::string>("reason");
+    EXPECT_FALSE(locked->has("request"));
+
+    // A tenant whose default provider is no longer configured (an admin-made tenant after
+    // its provider left the YAML): a clear answer, not a crashed service.
+    db->write([&](Poco::Data::Session& s) {
+        s << "UPDATE tenants SET default_provider = 'retired-instance' WHERE id = 'globex'",
+            Poco::Data::Keywords::now;
+        s << "UPDATE messages SET provider_instance = 'retired-instance' WHERE tenant_id = "
+             "'globex'",
+            Poco::Data::Keywords::now;
+    });
+    auto orphan = readiness("globex");
+    EXPECT_FALSE(orphan->getValue<bool>("ready"));
+    EXPECT_NE(orphan->getValue<std::string>("reason").find("not configured"), std::string::npos);
+    EXPECT_EQ(httpCall(port_, "GET", "/healthz", {}).status, 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TenantCredentials, ::testing::ValuesIn(storageBackends()),

@@ -81,8 +81,8 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
         *db_, *providers_, clock_,
         messaging::OptOutKeywords(config_.messaging.stopKeywords, config_.messaging.startKeywords));
     webhooks_->useTenantCredentials(tenantProviders_.get());
-    context_ = std::make_unique<http::ServiceContext>(
-        http::ServiceContext{config_, *db_, *providers_, *sends_, *webhooks_, clock_});
+    context_ = std::make_unique<http::ServiceContext>(http::ServiceContext{
+        config_, *db_, *providers_, *sends_, *webhooks_, clock_, tenantProviders_.get()});
     auth_ = std::make_unique<http::Authenticator>(*db_, config_.adminApiKey, clock_);
     if (config_.limits.tenant.perSecond > 0)
         auth_->setRateLimit(std::make_shared<http::TenantRateLimit>(config_.limits.tenant, clock_));

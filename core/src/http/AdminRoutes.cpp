@@ -2,6 +2,7 @@
 #include "http/JsonViews.h"
 #include "http/Routes.h"
 #include "messaging/ProviderRequestCodec.h"
+#include "messaging/SendRequestBuilder.h"
 #include "store/AuditRepository.h"
 #include "store/DryRunRepository.h"
 #include "store/MessageRepository.h"
@@ -65,6 +66,7 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         request.inboundMessageId = latest.front().id;
         request.text = "Reply readiness check";
         store::Message reply = ctx.sends.prepareReply(*tenant, request);
+        reply.tenantId = tenant->id;  // set when queued; the tenant's credentials depend on it
 
         Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         root->set("tenantId", tenant->id);
@@ -75,21 +77,25 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
             util::parseObject(reply.replyContextJson.empty() ? "{}" : reply.replyContextJson));
         root->set("warning",
                   reply.warning.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(reply.warning));
-        const plugin::Provider* provider = ctx.providers.find(reply.providerInstance);
-        auto built = provider->instance->buildSend(
-            messaging::outboundMessageJson(reply, provider->statusCallbackUrl));
-        if (!built.ok()) {
+        // Built as the dispatcher would, so a tenant with its own carrier account is
+        // shown its own request (and its secrets stay masked).
+        messaging::BuiltSendRequest built;
+        try {
+            built = messaging::SendRequestBuilder(ctx.providers, ctx.tenantProviders).build(reply);
+        } catch (const messaging::SendRequestError& e) {
             root->set("ready", false);
-            root->set("reason", util::SecretMasker::instance().mask(built.output));
+            root->set("reason", util::SecretMasker::instance().mask(e.what()));
             ex.sendJson(200, root);
             return;
         }
-        auto outgoing = messaging::parseOutgoingRequest(built.output);
+        const auto& outgoing = built.request;
         Poco::JSON::Object::Ptr shown = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         shown->set("method", outgoing.method);
-        shown->set("url", util::SecretMasker::instance().mask(outgoing.url));
-        shown->set("headers", util::parseObject(messaging::maskedHeadersJson(outgoing)));
-        shown->set("body", util::SecretMasker::instance().mask(outgoing.body));
+        shown->set("url", util::SecretMasker::instance().mask(built.mask(outgoing.url)));
+        shown->set("headers",
+                   util::parseObject(built.mask(messaging::maskedHeadersJson(outgoing))));
+        shown->set("body", util::SecretMasker::instance().mask(built.mask(outgoing.body)));
+        root->set("credentials", built.tenantProvider ? "tenant" : "operator");
         root->set("ready", reply.warning.empty());
         root->set("request", shown);
         ex.sendJson(200, root);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/AppConfig.h"
+#include "credentials/TenantProviderCache.h"
 #include "messaging/SendService.h"
 #include "messaging/WebhookService.h"
 #include "plugin/ProviderSet.h"
@@ -18,6 +19,8 @@ struct ServiceContext {
     messaging::SendService& sends;
     messaging::WebhookService& webhooks;
     const util::Clock& clock;
+    /// Tenants' own provider instances (bring-your-own-carrier); null when not wired.
+    credentials::TenantProviderCache* tenantProviders;
 };
 
 }  // namespace switchboard::http

@@ -10,7 +10,6 @@
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 #include <Poco/Process.h>
-#include <Poco/URI.h>
 
 namespace switchboard::messaging {
 namespace {
@@ -23,8 +22,7 @@ OutboxDispatcher::OutboxDispatcher(store::Database& db, const plugin::ProviderSe
                                    const config::DispatchConfig& config, const util::Clock& clock,
                                    credentials::TenantProviderCache* tenantProviders)
     : db_(db),
-      providers_(providers),
-      tenantProviders_(tenantProviders),
+      requests_(providers, tenantProviders),
       config_(config),
       clock_(clock),
       http_(config.connectTimeoutMs, config.readTimeoutMs),
@@ -121,53 +119,25 @@ void OutboxDispatcher::fail(const store::Message& m, int attempts, const std::st
 void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
     store::MessageRepository repo(db_);
     const int attempts = m.attempts + 1;
-    const plugin::Provider* provider = providers_.find(m.providerInstance);
-    if (provider == nullptr) {
-        fail(m, attempts, "provider_unavailable",
-             "provider instance '" + m.providerInstance + "' is not configured");
-        logger().error("dispatch message=%s provider=%s outcome=FAILED reason=provider_unavailable",
-                       std::to_string(m.id), m.providerInstance);
-        return;
-    }
-
-    // Bring-your-own-carrier: the tenant's own instance, if it stored credentials for this
-    // provider. Its plaintext stays in that instance; `mask` hides its secrets in anything
-    // this function shows or logs.
-    std::shared_ptr<const credentials::TenantProvider> tenantProvider;
-    if (tenantProviders_ != nullptr && m.tenantId) {
-        try {
-            tenantProvider = tenantProviders_->resolve(*m.tenantId, *provider);
-        } catch (const credentials::CredentialsUnavailable& e) {
-            retryOrFail(m, attempts, "credentials_unavailable", e.what(), 0, rng);
+    BuiltSendRequest built;
+    try {
+        built = requests_.build(m);
+    } catch (const SendRequestError& e) {
+        // Unusable stored credentials may come back (a master key re-added); the rest is
+        // configuration that no retry can fix.
+        if (e.code() == "credentials_unavailable") {
+            retryOrFail(m, attempts, e.code(), e.what(), 0, rng);
             return;
         }
-    }
-    const plugin::ProviderInstance& instance =
-        tenantProvider ? *tenantProvider->instance : *provider->instance;
-    auto mask = [&tenantProvider](std::string text) {
-        return tenantProvider ? tenantProvider->mask(std::move(text)) : text;
-    };
-    std::string callbackUrl = provider->statusCallbackUrl;
-    if (tenantProvider && !callbackUrl.empty()) {
-        std::string tenant;
-        Poco::URI::encode(*m.tenantId, "&=+#?/", tenant);
-        callbackUrl +=
-            (callbackUrl.find('?') == std::string::npos ? "?tenant=" : "&tenant=") + tenant;
-    }
-
-    auto built = instance.buildSend(outboundMessageJson(m, callbackUrl));
-    OutgoingRequest request;
-    try {
-        if (!built.ok()) throw std::runtime_error(mask(built.output));
-        request = parseOutgoingRequest(built.output);
-    } catch (const std::exception& e) {
-        fail(m, attempts, "invalid_provider_request", mask(e.what()));
-        logger().error(
-            "dispatch message=%s provider=%s outcome=FAILED reason=invalid_provider_request "
-            "detail=%s",
-            std::to_string(m.id), m.providerInstance, mask(e.what()));
+        fail(m, attempts, e.code(), e.what());
+        logger().error("dispatch message=%s provider=%s outcome=FAILED reason=%s detail=%s",
+                       std::to_string(m.id), m.providerInstance, e.code(), std::string(e.what()));
         return;
     }
+    const plugin::Provider* provider = built.provider;
+    const plugin::ProviderInstance& instance = built.instance();
+    const OutgoingRequest& request = built.request;
+    auto mask = [&built](std::string text) { return built.mask(std::move(text)); };
 
     if (provider->dryRun()) {
         store::DryRunRecord record{0,

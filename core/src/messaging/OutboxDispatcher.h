@@ -4,6 +4,7 @@
 #include "credentials/TenantProviderCache.h"
 #include "messaging/ProviderHttpClient.h"
 #include "messaging/RetryPolicy.h"
+#include "messaging/SendRequestBuilder.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "store/Records.h"
@@ -63,8 +64,7 @@ class OutboxDispatcher {
                      const std::string& detail, std::int64_t retryAfterMs, std::mt19937_64& rng);
 
     store::Database& db_;
-    const plugin::ProviderSet& providers_;
-    credentials::TenantProviderCache* tenantProviders_;
+    SendRequestBuilder requests_;
     config::DispatchConfig config_;
     const util::Clock& clock_;
     ProviderHttpClient http_;
