@@ -10,6 +10,8 @@ list(SORT FILES)
 foreach(file IN LISTS FILES)
   get_filename_component(name "${file}" NAME_WE)
   string(REGEX MATCH "^[0-9]+" version "${name}")
+  # "008" as a C++ literal is a malformed octal number (and "010" would be eight).
+  string(REGEX REPLACE "^0+([0-9])" "\\1" version "${version}")
   file(READ "${file}" sql)
   string(APPEND body "        {${version}, \"${name}\", R\"SQL(${sql})SQL\"},\n")
 endforeach()

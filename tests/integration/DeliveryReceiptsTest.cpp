@@ -8,11 +8,13 @@
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
 
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -362,9 +364,10 @@ TEST_P(DeliveryReceipts, MalformedUnknownAndOversizedCallbacks) {
     fake_.setDefault(respond(200, R"({"id":31337})"));
     start();
     auto id = sendAndSettle(kTenantKey, "+15550107777");
-    // Unknown reference: logged and discarded.
+    // Unknown reference: parked (it may belong to a send whose answer is not stored yet);
+    // it changes nothing until a message carries the reference.
     EXPECT_EQ(retailDlr(R"({"id":1,"status":"delivered"})").status, 200);
-    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "ignored");
+    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "parked");
     // Neither provider's shape: logged and answered 200.
     EXPECT_EQ(retailDlr(R"({"ref":"x","status":"delivered"})").status, 200);
     EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "ignored");
@@ -390,6 +393,41 @@ TEST_P(DeliveryReceipts, MalformedUnknownAndOversizedCallbacks) {
     }
     EXPECT_EQ(eventCount(), 0u);
     EXPECT_EQ(message(kTenantKey, id)->getValue<std::string>("status"), "SENT");
+}
+
+TEST_P(DeliveryReceipts, AReceiptThatOvertakesTheSendAnswerIsAppliedOnceTheAnswerIsStored) {
+    // A fast provider: it reports delivery (and waits for our 200) before it answers the
+    // send, so the receipt arrives while no message carries its reference yet.
+    std::atomic<int> callbackStatus{0};
+    ScriptedResponse answer = respond(200, R"({"id":777001})");
+    answer.beforeAnswer = [&](const RecordedRequest&) {
+        callbackStatus = retailDlr(R"({"id":777001,"status":"delivered"})").status;
+    };
+    fake_.setDefault(answer);
+    start();
+    auto r = httpCall(port_, "POST", "/api/sms/send", auth(kTenantKey),
+                      R"({"to":"+15550107777","message":"fast"})");
+    ASSERT_EQ(r.status, 202) << r.body;
+    const auto id = json(r.body)->getValue<std::int64_t>("id");
+    std::string status;
+    for (int i = 0; i < 250; ++i) {
+        status = message(kTenantKey, id)->getValue<std::string>("status");
+        if (status == "DELIVERED") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(callbackStatus.load(), 200);
+    EXPECT_EQ(status, "DELIVERED");
+    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "parked");
+    auto events = adminLog("acme")->getArray("data");
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ(events->getObject(0)->getValue<std::string>("providerRef"), "777001");
+    EXPECT_EQ(events->getObject(0)->getValue<std::string>("ip"), "127.0.0.1");
+    Poco::Int64 parked = -1;
+    storage_.open(1)->read([&](Poco::Data::Session& s) {
+        s << "SELECT COUNT(*) FROM parked_receipts", Poco::Data::Keywords::into(parked),
+            Poco::Data::Keywords::now;
+    });
+    EXPECT_EQ(parked, 0) << "the parked receipt was not consumed";
 }
 
 TEST_P(DeliveryReceipts, PaginationFiltersAndSummary) {

@@ -25,7 +25,8 @@ class RecordingHandler : public Poco::Net::HTTPRequestHandler {
         r.uri = req.getURI();
         for (const auto& [k, v] : req) r.headers.emplace_back(k, v);
         Poco::StreamCopier::copyToString(req.stream(), r.body);
-        ScriptedResponse answer = owner_.record(std::move(r));
+        ScriptedResponse answer = owner_.record(r);
+        if (answer.beforeAnswer) answer.beforeAnswer(r);
         if (answer.delayMs > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(answer.delayMs));
         resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));

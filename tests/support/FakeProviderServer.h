@@ -3,6 +3,7 @@
 #include <Poco/Net/HTTPServer.h>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,9 @@ struct ScriptedResponse {
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
     int delayMs = 0;  ///< wait this long before answering (a slow provider)
+    /// Runs on the server's thread after the request is recorded and before the answer is
+    /// sent, e.g. to deliver a status callback that overtakes the answer.
+    std::function<void(const RecordedRequest&)> beforeAnswer;
 };
 
 /// Shorthand for a scripted answer.

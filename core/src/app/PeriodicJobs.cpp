@@ -1,6 +1,8 @@
 #include "app/PeriodicJobs.h"
 
 #include "http/IdempotentResponder.h"
+#include "messaging/DeliveryReceiptRecorder.h"
+#include "store/ParkedReceiptRepository.h"
 #include "telephony/TelephonyCleanup.h"
 #include "telephony/TelephonyPolicy.h"
 
@@ -59,6 +61,23 @@ std::vector<PeriodicJobs::Job> PeriodicJobs::standardJobs() {
             {"idempotency_cleanup", 600'000, &dropExpiredIdempotencyKeys},
             {"telephony_cleanup", telephony::policy::kCleanupIntervalMs,
              &telephony::cleanUpVerifications}};
+}
+
+PeriodicJobs::Job PeriodicJobs::parkedReceiptJob(const plugin::ProviderSet& providers) {
+    return {"parked_receipts", 30'000, [&providers](store::Database& db, std::int64_t nowMs) {
+                store::ParkedReceiptRepository parked(db);
+                for (const auto& [instance, ref] : parked.matchedReferences()) {
+                    const plugin::Provider* provider = providers.find(instance);
+                    if (provider != nullptr)
+                        messaging::DeliveryReceiptRecorder::applyParked(db, *provider, ref);
+                }
+                const auto cutoff = nowMs - messaging::DeliveryReceiptRecorder::kParkedLifetimeMs;
+                for (const auto& r : parked.dropReceivedBefore(cutoff))
+                    Poco::Logger::get("jobs").warning(
+                        "parked delivery receipt provider=%s ref=%s status=%s dropped: no "
+                        "message carried its reference within 24 h",
+                        r.providerInstance, r.providerRef, r.rawStatus);
+            }};
 }
 
 PeriodicJobs::~PeriodicJobs() { stop(); }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "util/Clock.h"
 
@@ -40,6 +41,11 @@ class PeriodicJobs {
     /// Idempotency-Key cleanup and the telephony verification cleanup
     /// (telephony/TelephonyCleanup.h).
     static std::vector<Job> standardJobs();
+
+    /// Parked delivery receipts (messaging/DeliveryReceiptRecorder.h): applies those whose
+    /// reference a message now carries but that no hand-over applied (a process died in
+    /// between), and drops, with a warning each, those parked longer than 24 h.
+    static Job parkedReceiptJob(const plugin::ProviderSet& providers);
 
   private:
     void loop();

@@ -71,6 +71,7 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
     bootstrapTenants();
     jobs_ = std::make_unique<PeriodicJobs>(*db_, clock_);
     for (auto& job : PeriodicJobs::standardJobs()) jobs_->add(std::move(job));
+    jobs_->add(PeriodicJobs::parkedReceiptJob(*providers_));
 
     setUpTenantCredentials();
     dispatcher_ = std::make_unique<messaging::OutboxDispatcher>(*db_, *providers_, config_.dispatch,

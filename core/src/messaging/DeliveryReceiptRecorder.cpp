@@ -4,44 +4,45 @@
 #include "store/DeliveryEventRepository.h"
 #include "store/FailureEventRepository.h"
 #include "store/MessageRepository.h"
+#include "store/ParkedReceiptRepository.h"
 #include "store/WebhookEventRepository.h"
 
 #include <Poco/Logger.h>
 
 namespace switchboard::messaging {
+namespace {
 
-std::string DeliveryReceiptRecorder::record(Poco::Data::Session& s,
-                                            const plugin::Provider& provider,
-                                            const ReceiptEvent& receipt,
-                                            store::WebhookEventRecord webhook, store::TimeMs now) {
-    auto message =
-        store::MessageRepository::findOutboundByRef(s, provider.config.id, receipt.providerRef);
-    if (!message) {
-        webhook.outcome = "ignored";
-        webhook.reason = "unknown provider reference '" + receipt.providerRef + "'";
-        store::WebhookEventRepository::insert(s, webhook);
-        Poco::Logger::get("webhook").warning(
-            "delivery receipt provider=%s ref=%s status=%s: unknown reference, discarded",
-            provider.config.id, receipt.providerRef, receipt.rawStatus);
-        return " dlr=" + receipt.providerRef + ":unknown_reference";
-    }
+Poco::Logger& logger() { return Poco::Logger::get("webhook"); }
 
-    const std::string canonical = provider.statuses.normalise(receipt.rawStatus);
-    const StatusMerge merge = mergeStatus(message->status, canonical);
-    const bool applied = merge.changes && store::MessageRepository::applyDeliveryStatus(
-                                              s, message->id, message->status, merge.status, now);
+/// Where a receipt came from, for its delivery event.
+struct ReceiptSource {
+    std::string payload;
+    std::string ip;
+    store::TimeMs receivedAt = 0;
+};
+
+/// Appends the delivery event for `message`, merges its status and raises the failure
+/// event; returns whether the status changed.
+bool applyTo(Poco::Data::Session& s, const plugin::Provider& provider,
+             const store::Message& message, const ReceiptEvent& receipt,
+             const ReceiptSource& source, std::string& canonical) {
+    canonical = provider.statuses.normalise(receipt.rawStatus);
+    const StatusMerge merge = mergeStatus(message.status, canonical);
+    const bool applied =
+        merge.changes && store::MessageRepository::applyDeliveryStatus(
+                             s, message.id, message.status, merge.status, source.receivedAt);
 
     store::DeliveryEvent event;
-    event.messageId = message->id;
-    event.tenantId = message->tenantId.value_or("");
+    event.messageId = message.id;
+    event.tenantId = message.tenantId.value_or("");
     event.providerInstance = provider.config.id;
     event.providerRef = receipt.providerRef;
     event.status = canonical;
     event.rawStatus = receipt.rawStatus;
     event.errorCode = receipt.errorCode;
-    event.rawPayload = webhook.payload;
-    event.receivedAt = now;
-    event.ip = webhook.remoteAddr;
+    event.rawPayload = source.payload;
+    event.receivedAt = source.receivedAt;
+    event.ip = source.ip;
     event.applied = applied;
     store::DeliveryEventRepository::append(s, event);
 
@@ -49,21 +50,93 @@ std::string DeliveryReceiptRecorder::record(Poco::Data::Session& s,
         std::string detail = receipt.rawStatus;
         if (!receipt.errorCode.empty()) detail += " " + receipt.errorCode;
         if (!receipt.errorMessage.empty()) detail += ": " + receipt.errorMessage;
-        store::FailureEventRepository::append(
-            s, {0, now, event.tenantId, message->id, merge.status, "delivery_receipt", detail});
-        Poco::Logger::get("webhook").warning("message %s ended %s (%s)",
-                                             std::to_string(message->id), merge.status, detail);
+        store::FailureEventRepository::append(s, {0, source.receivedAt, event.tenantId, message.id,
+                                                  merge.status, "delivery_receipt", detail});
+        logger().warning("message %s ended %s (%s)", std::to_string(message.id), merge.status,
+                         detail);
+    }
+    return applied;
+}
+
+}  // namespace
+
+ReceiptOutcome DeliveryReceiptRecorder::record(Poco::Data::Session& s,
+                                               const plugin::Provider& provider,
+                                               const ReceiptEvent& receipt,
+                                               store::WebhookEventRecord webhook,
+                                               const std::optional<std::string>& scopedTenant,
+                                               store::TimeMs now) {
+    auto message =
+        store::MessageRepository::findOutboundByRef(s, provider.config.id, receipt.providerRef);
+    if (!message) {
+        store::ParkedReceipt parked;
+        parked.providerInstance = provider.config.id;
+        parked.providerRef = receipt.providerRef;
+        parked.rawStatus = receipt.rawStatus;
+        parked.errorCode = receipt.errorCode;
+        parked.errorMessage = receipt.errorMessage;
+        parked.rawPayload = webhook.payload;
+        parked.ip = webhook.remoteAddr;
+        parked.scopedTenant = scopedTenant;
+        parked.receivedAt = now;
+        store::ParkedReceiptRepository::park(s, parked);
+        webhook.outcome = "parked";
+        webhook.reason = "no message carries provider reference '" + receipt.providerRef +
+                         "' yet; applied when one does, dropped after 24 h";
+        store::WebhookEventRepository::insert(s, webhook);
+        logger().information(
+            "delivery receipt provider=%s ref=%s status=%s: reference not stored yet, parked",
+            provider.config.id, receipt.providerRef, receipt.rawStatus);
+        return {" dlr=" + receipt.providerRef + ":parked", true};
     }
 
+    std::string canonical;
+    const bool applied = applyTo(s, provider, *message, receipt,
+                                 {webhook.payload, webhook.remoteAddr, now}, canonical);
     webhook.outcome = "accepted";
-    webhook.tenantId = event.tenantId;
+    webhook.tenantId = message->tenantId.value_or("");
     webhook.messageId = message->id;
     webhook.reason =
         applied ? "" : "status stays " + message->status + " (received " + canonical + ")";
     store::WebhookEventRepository::insert(s, webhook);
-    return " dlr=" + receipt.providerRef + ":" + receipt.rawStatus + "->" + canonical +
-           (applied ? "" : "(unchanged:" + message->status + ")") +
-           " message=" + std::to_string(message->id);
+    return {" dlr=" + receipt.providerRef + ":" + receipt.rawStatus + "->" + canonical +
+                (applied ? "" : "(unchanged:" + message->status + ")") +
+                " message=" + std::to_string(message->id),
+            false};
+}
+
+int DeliveryReceiptRecorder::applyParked(store::Database& db, const plugin::Provider& provider,
+                                         const std::string& providerRef) {
+    int applied = 0;
+    db.write([&](Poco::Data::Session& s) {
+        applied = 0;  // the body may run again on a fresh session
+        auto parked =
+            store::ParkedReceiptRepository::forReference(s, provider.config.id, providerRef);
+        if (parked.empty()) return;
+        if (!store::MessageRepository::findOutboundByRef(s, provider.config.id, providerRef))
+            return;
+        for (const auto& r : parked) {
+            if (!store::ParkedReceiptRepository::take(s, r.id)) continue;  // another took it
+            // Read per receipt: the previous one may have moved the status.
+            auto message =
+                store::MessageRepository::findOutboundByRef(s, provider.config.id, providerRef);
+            if (r.scopedTenant && message->tenantId != r.scopedTenant) {
+                logger().warning(
+                    "parked delivery receipt provider=%s ref=%s discarded: signed with tenant "
+                    "%s's credentials, but the message is another tenant's",
+                    provider.config.id, providerRef, *r.scopedTenant);
+                continue;
+            }
+            ReceiptEvent receipt{r.providerRef, r.rawStatus, r.errorCode, r.errorMessage};
+            std::string canonical;
+            applyTo(s, provider, *message, receipt, {r.rawPayload, r.ip, r.receivedAt}, canonical);
+            logger().information(
+                "parked delivery receipt provider=%s ref=%s status=%s applied to message %s",
+                provider.config.id, providerRef, canonical, std::to_string(message->id));
+            ++applied;
+        }
+    });
+    return applied;
 }
 
 }  // namespace switchboard::messaging

@@ -1,5 +1,6 @@
 #include "messaging/OutboxDispatcher.h"
 
+#include "messaging/DeliveryReceiptRecorder.h"
 #include "messaging/ProviderRequestCodec.h"
 #include "store/DryRunRepository.h"
 #include "store/FailureEventRepository.h"
@@ -195,6 +196,15 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
             "dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s elapsed_ms=%s",
             std::to_string(m.id), m.providerInstance, attempts, exchange.status, providerRef,
             std::to_string(exchange.elapsedMs));
+        // A receipt that overtook this answer waits parked for the reference just stored.
+        if (!providerRef.empty()) {
+            try {
+                DeliveryReceiptRecorder::applyParked(db_, *provider, providerRef);
+            } catch (const std::exception& e) {
+                logger().error("dispatch message=%s: parked receipts not applied yet (%s)",
+                               std::to_string(m.id), std::string(e.what()));
+            }
+        }
     } else if (outcome == "REJECTED") {
         fail(m, attempts, "provider_rejected", detail);
         logger().warning(

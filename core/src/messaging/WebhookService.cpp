@@ -209,7 +209,9 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
 
     const store::TimeMs now = clock_.nowMs();
     std::string summary;
+    std::vector<std::string> parkedRefs;
     db_.write([&](Poco::Data::Session& s) {
+        parkedRefs.clear();  // the body may run again on a fresh session
         for (const auto& in : inbound)
             summary +=
                 InboundMessageRecorder::record(s, db_, *provider, in, record, keywords_, now);
@@ -227,9 +229,22 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
                     continue;
                 }
             }
-            summary += DeliveryReceiptRecorder::record(s, *provider, r, record, now);
+            auto outcome =
+                DeliveryReceiptRecorder::record(s, *provider, r, record, scopedTenant, now);
+            summary += outcome.logFragment;
+            if (outcome.parked) parkedRefs.push_back(r.providerRef);
         }
     });
+    // The dispatcher may have stored the reference after this transaction looked for it;
+    // checking again after our commit means whichever side commits last hands the receipt
+    // over (the periodic reconciliation is the backstop).
+    for (const auto& ref : parkedRefs) {
+        try {
+            DeliveryReceiptRecorder::applyParked(db_, *provider, ref);
+        } catch (const std::exception& e) {
+            log.error("parked receipt ref=%s: %s", ref, std::string(e.what()));
+        }
+    }
     log.information("webhook route=%s provider=%s remote=%s outcome=accepted%s", route.path,
                     provider->config.id, request.remoteAddr, summary);
     return replyFor(provider, "accepted");

@@ -108,7 +108,9 @@ struct WebhookEventRecord {
     std::string routePath;
     std::string providerInstance;
     std::string remoteAddr;
-    std::string outcome;  ///< accepted | rejected | ignored | error
+    /// accepted | rejected | ignored | error | parked (a delivery receipt waiting for its
+    /// message's provider reference, messaging/DeliveryReceiptRecorder.h)
+    std::string outcome;
     std::string reason;
     std::string tenantId;
     std::optional<std::int64_t> messageId;
