@@ -123,6 +123,34 @@ TEST_P(StoreTest, MigrateAppliesOnceAndIsIdempotent) {
     EXPECT_TRUE(again->ping());
 }
 
+TEST_P(StoreTest, MigrateRefusesAHistoryWithAGapAndToleratesANewerSchema) {
+    // A migration recorded as never applied below the newest one: it would be skipped for
+    // good, so start-up refuses with the migration's name.
+    db_->write([](Poco::Data::Session& s) {
+        s << "DELETE FROM schema_migrations WHERE version = 3", now;
+    });
+    try {
+        db_->migrate();
+        ADD_FAILURE() << "a gap in the schema history was accepted";
+    } catch (const StoreUnavailable& e) {
+        EXPECT_NE(std::string(e.what()).find("003_message_segments"), std::string::npos)
+            << e.what();
+    }
+    db_->write([](Poco::Data::Session& s) {
+        s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (3, "
+             "'003_message_segments', 0)",
+            now;
+    });
+    // A newer build migrated this database (a rolling upgrade): this one still runs.
+    db_->write([](Poco::Data::Session& s) {
+        s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, "
+             "'999_from_the_future', 0)",
+            now;
+    });
+    EXPECT_EQ(db_->migrate(), 0);
+    EXPECT_TRUE(db_->ping());
+}
+
 TEST_P(StoreTest, WriteRollsBackOnException) {
     EXPECT_THROW(db_->write([&](Poco::Data::Session& s) {
         MessageRepository::insert(s, outbound("acme", 1000));

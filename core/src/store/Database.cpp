@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 
 using namespace Poco::Data::Keywords;
@@ -54,6 +55,33 @@ std::string describe(const Poco::Exception& e) { return e.displayText(); }
 }  // namespace
 
 namespace {
+/// Refuses a schema history this build cannot continue: embedded migrations out of order
+/// or numbered twice (a merge mistake), or one that was never applied although later ones
+/// were (it would otherwise be skipped for good). A database migrated by a newer build is
+/// only warned about, so processes of both versions can run during a rolling upgrade.
+void checkHistory(const std::vector<Migration>& migrations, const std::set<int>& recorded) {
+    int previous = 0;
+    for (const Migration& m : migrations) {
+        if (m.version <= previous)
+            throw StoreUnavailable("embedded migrations are misnumbered: " + std::string(m.name) +
+                                   " does not follow version " + std::to_string(previous));
+        previous = m.version;
+    }
+    const int current = recorded.empty() ? 0 : *recorded.rbegin();
+    for (const Migration& m : migrations) {
+        if (m.version < current && !recorded.count(m.version))
+            throw StoreUnavailable("schema migration " + std::string(m.name) +
+                                   " was never applied to this database, but version " +
+                                   std::to_string(current) +
+                                   " was; refusing to start on a schema with a gap");
+    }
+    if (current > previous)
+        Poco::Logger::get("store").warning(
+            "the database schema is at version %d, newer than this build knows (%d); running "
+            "anyway, but downgrading is not supported",
+            current, previous);
+}
+
 /// One write()/read() in progress on this thread: what nested calls join.
 struct Frame {
     const Database* db;
@@ -144,6 +172,21 @@ int Database::migrate() {
             throw StoreUnavailable("cannot lock for migrations: " + describe(e));
         }
     }
+    // Released however this function ends: a pooled session still holding the lock would
+    // stall every other process's start-up.
+    struct Unlock {
+        std::optional<Poco::Data::Session>& session;
+        ~Unlock() {
+            if (!session) return;
+            try {
+                Poco::Int64 key = kMigrationLock;
+                *session << "SELECT pg_advisory_unlock($1)", bind(key), now;
+            } catch (const Poco::Exception&) {
+                // Closing the session releases the lock anyway.
+            }
+        }
+    } unlock{lockSession};
+
     int applied = 0;
     write([](Poco::Data::Session& s) {
         s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
@@ -151,12 +194,15 @@ int Database::migrate() {
              "applied_at BIGINT NOT NULL)",
             now;
     });
-    int current = 0;
+    std::vector<int> recordedList;
     read([&](Poco::Data::Session& s) {
-        s << "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM schema_migrations",
-            into(current), now;
+        s << "SELECT CAST(version AS INTEGER) FROM schema_migrations ORDER BY version",
+            into(recordedList), now;
     });
+    const std::set<int> recorded(recordedList.begin(), recordedList.end());
+    const int current = recorded.empty() ? 0 : *recorded.rbegin();
     const auto& migrations = dialect_ == "postgresql" ? postgresqlMigrations() : sqliteMigrations();
+    checkHistory(migrations, recorded);
     for (const Migration& m : migrations) {
         if (m.version <= current) continue;
         write([&](Poco::Data::Session& s) {
@@ -170,14 +216,6 @@ int Database::migrate() {
         Poco::Logger::get("store").information("applied %s migration %s", dialect_,
                                                std::string(m.name));
         ++applied;
-    }
-    if (lockSession) {
-        try {
-            Poco::Int64 key = kMigrationLock;
-            *lockSession << "SELECT pg_advisory_unlock($1)", bind(key), now;
-        } catch (const Poco::Exception&) {
-            // Closing the session releases the lock anyway.
-        }
     }
     return applied;
 }
