@@ -13,6 +13,8 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <fstream>
 #include <regex>
 
@@ -106,6 +108,24 @@ TEST_P(TenantManagement, CreatedTenantGetsAKeyShownOnceAndStoredOnlyHashed) {
     auto list = json(admin("GET", "/api/admin/tenants?limit=2").body);
     EXPECT_EQ(list->getObject("pagination")->getValue<int>("total"), 3);
     EXPECT_EQ(list->getArray("data")->size(), 2u);
+    // Each listed tenant carries its own numbers and key count (the page's numbers and keys
+    // are read in one query each).
+    auto all = json(admin("GET", "/api/admin/tenants?limit=100").body)->getArray("data");
+    ASSERT_EQ(all->size(), 3u);
+    for (unsigned i = 0; i < all->size(); ++i) {
+        auto listed = all->getObject(i);
+        const std::string id = listed->getValue<std::string>("id");
+        auto one = json(admin("GET", "/api/admin/tenants/" + id).body);
+        std::ostringstream listedNumbers, ownNumbers;
+        listed->getArray("numbers")->stringify(listedNumbers);
+        one->getArray("numbers")->stringify(ownNumbers);
+        EXPECT_EQ(listedNumbers.str(), ownNumbers.str()) << id;
+        EXPECT_EQ(listed->getValue<int>("activeKeys"), one->getValue<int>("activeKeys")) << id;
+        EXPECT_GE(listed->getValue<int>("activeKeys"), 1) << id;
+        if (id == "initech") {
+            EXPECT_NE(listedNumbers.str(), "[]");
+        }
+    }
 }
 
 TEST_P(TenantManagement, BadTenantRequestsAreRefusedWithTheRightError) {

@@ -1,6 +1,7 @@
 #include "store/TenantRepository.h"
 
 #include "store/RowReader.h"
+#include "store/SqlConditions.h"
 
 #include <algorithm>
 
@@ -136,29 +137,53 @@ std::vector<Tenant> TenantRepository::list(const PageRequest& page, std::int64_t
 }
 
 std::vector<std::string> TenantRepository::numbersOf(const std::string& tenantId) {
-    std::vector<std::string> numbers;
+    return numbersOf(std::vector<std::string>{tenantId})[tenantId];
+}
+
+std::map<std::string, std::vector<std::string>> TenantRepository::numbersOf(
+    const std::vector<std::string>& tenantIds) {
+    std::map<std::string, std::vector<std::string>> numbers;
     db_.read([&](Poco::Data::Session& s) {
         numbers.clear();
-        s << "SELECT number FROM tenant_numbers WHERE tenant_id = $1 ORDER BY number",
-            bind(tenantId), into(numbers), now;
+        SqlConditions where(1);
+        where.addAnyOf("tenant_id", tenantIds);
+        Poco::Data::Statement st(s);
+        st << "SELECT tenant_id, number FROM tenant_numbers WHERE 1 = 1" << where.sql()
+           << " ORDER BY number";
+        where.bindAll(st);
+        st.execute();
+        Poco::Data::RecordSet rs(st);
+        for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+            RowReader row(rs);
+            numbers[row.str("tenant_id")].push_back(row.str("number"));
+        }
     });
     return numbers;
 }
 
 std::vector<ApiKeyInfo> TenantRepository::keysOf(const std::string& tenantId) {
-    std::vector<ApiKeyInfo> keys;
+    return keysOf(std::vector<std::string>{tenantId})[tenantId];
+}
+
+std::map<std::string, std::vector<ApiKeyInfo>> TenantRepository::keysOf(
+    const std::vector<std::string>& tenantIds) {
+    std::map<std::string, std::vector<ApiKeyInfo>> keys;
     db_.read([&](Poco::Data::Session& s) {
         keys.clear();
+        SqlConditions where(1);
+        where.addAnyOf("tenant_id", tenantIds);
         Poco::Data::Statement st(s);
         st << "SELECT id, tenant_id, key_prefix, label, source, created_at, revoked_at FROM "
-              "api_keys WHERE tenant_id = $1 ORDER BY id DESC",
-            bind(tenantId), now;
+              "api_keys WHERE 1 = 1"
+           << where.sql() << " ORDER BY id DESC";
+        where.bindAll(st);
+        st.execute();
         Poco::Data::RecordSet rs(st);
         for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
             RowReader row(rs);
-            keys.push_back({row.i64("id"), row.str("tenant_id"), row.str("key_prefix"),
-                            row.str("label"), row.str("source"), row.i64("created_at"),
-                            row.optI64("revoked_at")});
+            keys[row.str("tenant_id")].push_back(
+                {row.i64("id"), row.str("tenant_id"), row.str("key_prefix"), row.str("label"),
+                 row.str("source"), row.i64("created_at"), row.optI64("revoked_at")});
         }
     });
     return keys;

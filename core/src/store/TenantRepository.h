@@ -3,6 +3,7 @@
 #include "store/Database.h"
 #include "store/Records.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,9 +46,16 @@ class TenantRepository {
 
     /// The numbers assigned to a tenant, sorted.
     std::vector<std::string> numbersOf(const std::string& tenantId);
+    /// The same for several tenants in one query (a listing page): tenant id → numbers; a
+    /// tenant with none has no entry.
+    std::map<std::string, std::vector<std::string>> numbersOf(
+        const std::vector<std::string>& tenantIds);
 
     /// The tenant's keys, newest first (never the hash).
     std::vector<ApiKeyInfo> keysOf(const std::string& tenantId);
+    /// The same for several tenants in one query: tenant id → keys; none → no entry.
+    std::map<std::string, std::vector<ApiKeyInfo>> keysOf(
+        const std::vector<std::string>& tenantIds);
 
     /// Inserts an admin-created tenant (source "api"). False when the id is taken.
     static bool create(Poco::Data::Session& s, const Tenant& tenant, TimeMs at);
