@@ -3,6 +3,7 @@
 // whose signatures come from the openssl CLI (not from the code under test).
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
+#include "support/JsonApi.h"
 #include "support/OpensslOracle.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
@@ -22,20 +23,10 @@ namespace switchboard::testing {
 namespace {
 
 using Poco::JSON::Object;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kRetailSecret = "retail-signing-secret-42";
 constexpr const char* kT23Secret = "t23-signing-secret-77";
 constexpr const char* kT23Token = "t23-url-token-5150";
-
-Object::Ptr json(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
-
-Headers auth(const char* key) {
-    return {{"Authorization", std::string("Bearer ") + key}, {"Content-Type", "application/json"}};
-}
 
 std::string yamlFor(int port, const std::string& storageBlock, const std::string& providerBase,
                     const std::string& serverExtra) {
@@ -77,7 +68,7 @@ class DeliveryReceipts : public ::testing::TestWithParam<std::string> {
 
     /// Sends as `key` and waits until the dispatcher stored the provider's answer.
     std::int64_t sendAndSettle(const char* key, const std::string& to) {
-        auto r = httpCall(port_, "POST", "/api/sms/send", auth(key),
+        auto r = httpCall(port_, "POST", "/api/sms/send", bearer(key),
                           R"({"to":")" + to + R"(","message":"hello"})");
         EXPECT_EQ(r.status, 202) << r.body;
         auto id = json(r.body)->getValue<std::int64_t>("id");
@@ -89,7 +80,8 @@ class DeliveryReceipts : public ::testing::TestWithParam<std::string> {
     }
 
     Object::Ptr message(const char* key, std::int64_t id) {
-        return json(httpCall(port_, "GET", "/api/messages/" + std::to_string(id), auth(key)).body);
+        return json(
+            httpCall(port_, "GET", "/api/messages/" + std::to_string(id), bearer(key)).body);
     }
 
     HttpResult retailDlr(const std::string& body, const std::string& signature,
@@ -122,14 +114,14 @@ class DeliveryReceipts : public ::testing::TestWithParam<std::string> {
     }
 
     Object::Ptr log(const char* key, const std::string& query = "") {
-        auto r = httpCall(port_, "GET", "/api/sms-delivery-log" + query, auth(key));
+        auto r = httpCall(port_, "GET", "/api/sms-delivery-log" + query, bearer(key));
         EXPECT_EQ(r.status, 200) << r.body;
         return json(r.body);
     }
     /// The operator's view of a tenant's log (raw provider fields included).
     Object::Ptr adminLog(const std::string& tenantId, const std::string& query = "") {
         auto r = httpCall(port_, "GET", "/api/admin/sms-delivery-log?tenantId=" + tenantId + query,
-                          auth(kAdminKey));
+                          bearer(kAdminKey));
         EXPECT_EQ(r.status, 200) << r.body;
         return json(r.body);
     }
@@ -186,7 +178,7 @@ TEST_P(DeliveryReceipts, SmsRetailHappyPath) {
         EXPECT_FALSE(tenantNewest->has(hidden)) << hidden;
 
     const auto detailText =
-        httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), auth(kTenantKey))
+        httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), bearer(kTenantKey))
             .body;
     EXPECT_EQ(detailText.find("retail"), std::string::npos) << detailText;
     auto detail = json(detailText);
@@ -200,7 +192,7 @@ TEST_P(DeliveryReceipts, SmsRetailHappyPath) {
     auto adminDetail =
         json(httpCall(port_, "GET",
                       "/api/admin/sms-delivery-log/" + std::to_string(id) + "?tenantId=acme",
-                      auth(kAdminKey))
+                      bearer(kAdminKey))
                  .body);
     auto raw = adminDetail->getArray("events");
     ASSERT_EQ(raw->size(), 2u);
@@ -209,18 +201,19 @@ TEST_P(DeliveryReceipts, SmsRetailHappyPath) {
               R"({"id":12345,"status":"delivered"})");
     EXPECT_EQ(adminDetail->getObject("message")->getValue<std::string>("provider"), "retail-main");
     // The admin view needs the tenant, and another tenant's id does not find the message.
-    EXPECT_EQ(
-        httpCall(port_, "GET", "/api/admin/sms-delivery-log/" + std::to_string(id), auth(kAdminKey))
-            .status,
-        400);
+    EXPECT_EQ(httpCall(port_, "GET", "/api/admin/sms-delivery-log/" + std::to_string(id),
+                       bearer(kAdminKey))
+                  .status,
+              400);
     EXPECT_EQ(httpCall(port_, "GET",
                        "/api/admin/sms-delivery-log/" + std::to_string(id) + "?tenantId=globex",
-                       auth(kAdminKey))
+                       bearer(kAdminKey))
                   .status,
               404);
-    EXPECT_EQ(httpCall(port_, "GET", "/api/admin/sms-delivery-log?tenantId=acme", auth(kTenantKey))
-                  .status,
-              401);
+    EXPECT_EQ(
+        httpCall(port_, "GET", "/api/admin/sms-delivery-log?tenantId=acme", bearer(kTenantKey))
+            .status,
+        401);
 }
 
 TEST_P(DeliveryReceipts, Telecom23HappyPathOnSharedAndFixedRoutes) {
@@ -287,10 +280,10 @@ TEST_P(DeliveryReceipts, OutOfOrderAndDuplicateCallbacksNeverMoveTheStatusBack) 
     EXPECT_EQ(m->getValue<std::string>("status"), "DELIVERED");
     EXPECT_EQ(m->getValue<std::string>("deliveredAt"), deliveredAt);
     EXPECT_TRUE(m->isNull("failedAt"));
-    auto events =
-        json(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id), auth(kTenantKey))
-                 .body)
-            ->getArray("events");
+    auto events = json(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(id),
+                                bearer(kTenantKey))
+                           .body)
+                      ->getArray("events");
     ASSERT_EQ(events->size(), 4u);  // every callback is logged
     EXPECT_TRUE(events->getObject(0)->getValue<bool>("applied"));
     for (unsigned i = 1; i < 4; ++i) EXPECT_FALSE(events->getObject(i)->getValue<bool>("applied"));
@@ -405,7 +398,7 @@ TEST_P(DeliveryReceipts, AReceiptThatOvertakesTheSendAnswerIsAppliedOnceTheAnswe
     };
     fake_.setDefault(answer);
     start();
-    auto r = httpCall(port_, "POST", "/api/sms/send", auth(kTenantKey),
+    auto r = httpCall(port_, "POST", "/api/sms/send", bearer(kTenantKey),
                       R"({"to":"+15550107777","message":"fast"})");
     ASSERT_EQ(r.status, 202) << r.body;
     const auto id = json(r.body)->getValue<std::int64_t>("id");
@@ -500,13 +493,13 @@ TEST_P(DeliveryReceipts, PaginationFiltersAndSummary) {
     for (const std::string bad :
          {"?status=LOST", "?from=yesterday", "?to=2026-13-40", "?contactId=abc", "?page=0",
           "?limit=-1", "?from=2026-02-02&to=2026-02-01"}) {
-        auto r = httpCall(port_, "GET", "/api/sms-delivery-log" + bad, auth(kTenantKey));
+        auto r = httpCall(port_, "GET", "/api/sms-delivery-log" + bad, bearer(kTenantKey));
         EXPECT_EQ(r.status, 400) << bad;
         EXPECT_NE(r.body.find("invalid_parameter"), std::string::npos) << bad;
     }
 
     auto summary =
-        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary", auth(kTenantKey)).body);
+        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary", bearer(kTenantKey)).body);
     EXPECT_EQ(summary->getValue<int>("totalEvents"), 5);
     EXPECT_EQ(summary->getValue<int>("delivered"), 2);
     EXPECT_DOUBLE_EQ(summary->getValue<double>("deliveredPercent"), 40.0);
@@ -514,19 +507,19 @@ TEST_P(DeliveryReceipts, PaginationFiltersAndSummary) {
     EXPECT_DOUBLE_EQ(summary->getValue<double>("failedPercent"), 20.0);
     EXPECT_FALSE(summary->isNull("meanSecondsToDeliver"));
     EXPECT_GE(summary->getValue<double>("meanSecondsToDeliver"), 0.0);
-    auto filtered =
-        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary?status=FAILED", auth(kTenantKey))
-                 .body);
+    auto filtered = json(
+        httpCall(port_, "GET", "/api/sms-delivery-log/summary?status=FAILED", bearer(kTenantKey))
+            .body);
     EXPECT_EQ(filtered->getValue<int>("totalEvents"), 1);
     EXPECT_TRUE(filtered->isNull("meanSecondsToDeliver"));
 
     // Isolation: the other tenant sees no events, no counts, and not the message.
     EXPECT_EQ(
-        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary", auth(kOtherTenantKey)).body)
+        json(httpCall(port_, "GET", "/api/sms-delivery-log/summary", bearer(kOtherTenantKey)).body)
             ->getValue<int>("totalEvents"),
         0);
     EXPECT_EQ(httpCall(port_, "GET", "/api/sms-delivery-log/" + std::to_string(ids[0]),
-                       auth(kOtherTenantKey))
+                       bearer(kOtherTenantKey))
                   .status,
               404);
 }

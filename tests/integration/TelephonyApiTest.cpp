@@ -5,6 +5,7 @@
 // and the rate-limit window are tested without waiting.
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
+#include "support/JsonApi.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
@@ -31,7 +32,6 @@ namespace {
 using Poco::JSON::Object;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kCodeHashKey = "test-telephony-code-hash-key-0123456789abcdef";
 constexpr const char* kTwilioToken = "test-twilio-auth-token-telephony";
@@ -39,11 +39,6 @@ constexpr const char* kAccountSid = "AC0123456789abcdef0123456789abcdef";
 constexpr const char* kPhone = "+15551234567";
 constexpr std::int64_t kMinute = 60'000;
 constexpr std::int64_t kHour = 60 * kMinute;
-
-Object::Ptr json(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
 
 std::string body(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
     Object o;

@@ -7,6 +7,7 @@
 #include "store/MessageRepository.h"
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
+#include "support/JsonApi.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
@@ -29,7 +30,6 @@ namespace switchboard::testing {
 namespace {
 
 using Poco::JSON::Object;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kOperatorSid = "AC0123456789abcdef0123456789abcdef";
 constexpr const char* kOperatorToken = "operator-twilio-token-0123456789";
@@ -42,15 +42,6 @@ constexpr const char* kOldKey = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
 constexpr const char* kNewKey = "5f0e1d2c3b4a59687766554433221100ffeeddccbbaa99887766554433221100";
 constexpr const char* kTwilioAccepted =
     R"({"sid":"SM0123456789abcdef0123456789abcdef","status":"queued"})";
-
-Object::Ptr json(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
-
-Headers auth(const char* key) {
-    return {{"Authorization", std::string("Bearer ") + key}, {"Content-Type", "application/json"}};
-}
 
 std::string basicAuthOf(const RecordedRequest& r) {
     std::string value = r.header("Authorization");
@@ -141,11 +132,11 @@ class TenantCredentials : public ::testing::TestWithParam<std::string> {
     }
 
     HttpResult put(const char* tenantKey, const std::string& provider, const std::string& body) {
-        return httpCall(port_, "PUT", "/api/credentials/" + provider, auth(tenantKey), body);
+        return httpCall(port_, "PUT", "/api/credentials/" + provider, bearer(tenantKey), body);
     }
 
     std::int64_t send(const char* tenantKey, const std::string& to) {
-        auto r = httpCall(port_, "POST", "/api/sms/send", auth(tenantKey),
+        auto r = httpCall(port_, "POST", "/api/sms/send", bearer(tenantKey),
                           R"({"to":")" + to + R"(","message":"hello"})");
         EXPECT_EQ(r.status, 202) << r.body;
         return r.status == 202 ? json(r.body)->getValue<std::int64_t>("id") : 0;
@@ -156,7 +147,8 @@ class TenantCredentials : public ::testing::TestWithParam<std::string> {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         std::string status;
         do {
-            auto r = httpCall(port_, "GET", "/api/messages/" + std::to_string(id), auth(tenantKey));
+            auto r =
+                httpCall(port_, "GET", "/api/messages/" + std::to_string(id), bearer(tenantKey));
             status = json(r.body)->getValue<std::string>("status");
             if (status != "QUEUED") break;
             std::this_thread::sleep_for(std::chrono::milliseconds(30));
@@ -174,7 +166,7 @@ class TenantCredentials : public ::testing::TestWithParam<std::string> {
     }
 
     Object::Ptr keysReport() {
-        auto r = httpCall(port_, "GET", "/api/admin/credentials/keys", auth(kAdminKey));
+        auto r = httpCall(port_, "GET", "/api/admin/credentials/keys", bearer(kAdminKey));
         EXPECT_EQ(r.status, 200) << r.body;
         return json(r.body);
     }
@@ -225,7 +217,7 @@ TEST_P(TenantCredentials, ATenantSendsWithItsOwnAccountAndTheOtherWithTheOperato
               "https://sms.example.com/api/webhooks/twilio");
 
     // What the tenant can see: that credentials exist, and when; never a value.
-    auto listed = httpCall(port_, "GET", "/api/credentials", auth(kTenantKey));
+    auto listed = httpCall(port_, "GET", "/api/credentials", bearer(kTenantKey));
     ASSERT_EQ(listed.status, 200);
     auto data = json(listed.body)->getArray("data");
     ASSERT_EQ(data->size(), 1u);
@@ -235,7 +227,7 @@ TEST_P(TenantCredentials, ATenantSendsWithItsOwnAccountAndTheOtherWithTheOperato
         EXPECT_EQ(body->find(kAcmeSid), std::string::npos);
         EXPECT_EQ(body->find("twilio-main"), std::string::npos) << "operator's instance id";
     }
-    EXPECT_EQ(json(httpCall(port_, "GET", "/api/credentials", auth(kOtherTenantKey)).body)
+    EXPECT_EQ(json(httpCall(port_, "GET", "/api/credentials", bearer(kOtherTenantKey)).body)
                   ->getArray("data")
                   ->size(),
               0u);
@@ -246,11 +238,11 @@ TEST_P(TenantCredentials, ATenantSendsWithItsOwnAccountAndTheOtherWithTheOperato
     EXPECT_NE(dump.find("credentials.put"), std::string::npos) << "no audit entry";
 
     // Deleted: the operator's account applies again.
-    auto deleted = httpCall(port_, "DELETE", "/api/credentials/twilio", auth(kTenantKey));
+    auto deleted = httpCall(port_, "DELETE", "/api/credentials/twilio", bearer(kTenantKey));
     EXPECT_EQ(deleted.status, 200) << deleted.body;
     EXPECT_EQ(basicAuthOf(sendAndCapture(kTenantKey, "+15557654323")),
               std::string(kOperatorSid) + ":" + kOperatorToken);
-    EXPECT_EQ(httpCall(port_, "DELETE", "/api/credentials/twilio", auth(kTenantKey)).status, 404);
+    EXPECT_EQ(httpCall(port_, "DELETE", "/api/credentials/twilio", bearer(kTenantKey)).status, 404);
     EXPECT_NE(storage_.dump().find("credentials.delete"), std::string::npos);
     expectNoSecrets(allLogs(), "the service log");
 }
@@ -290,7 +282,7 @@ TEST_P(TenantCredentials, BadRequestsAreRefusedWithoutEchoingValuesOrTheOperator
         401);
     // The admin key is not a tenant key, and tenant keys cannot rotate.
     EXPECT_EQ(put(kAdminKey, "twilio", credentialsBody(kAcmeSid, kAcmeToken)).status, 401);
-    EXPECT_EQ(httpCall(port_, "POST", "/api/admin/credentials/rotate", auth(kTenantKey)).status,
+    EXPECT_EQ(httpCall(port_, "POST", "/api/admin/credentials/rotate", bearer(kTenantKey)).status,
               401);
     for (const auto* body : {&unknownField.body, &badSid.body, &unknownProvider.body}) {
         EXPECT_EQ(body->find("twilio-main"), std::string::npos) << *body;
@@ -305,7 +297,7 @@ TEST_P(TenantCredentials, WithoutAMasterKeyTheServiceRunsAndRefusesToStore) {
     auto r = put(kTenantKey, "twilio", credentialsBody(kAcmeSid, kAcmeToken));
     EXPECT_EQ(r.status, 501);
     EXPECT_EQ(json(r.body)->getObject("error")->getValue<std::string>("code"), "byoc_disabled");
-    EXPECT_EQ(httpCall(port_, "POST", "/api/admin/credentials/rotate", auth(kAdminKey)).status,
+    EXPECT_EQ(httpCall(port_, "POST", "/api/admin/credentials/rotate", bearer(kAdminKey)).status,
               501);
     EXPECT_FALSE(keysReport()->getValue<bool>("enabled"));
     EXPECT_EQ(basicAuthOf(sendAndCapture(kTenantKey, "+15557654321")),
@@ -317,7 +309,7 @@ TEST_P(TenantCredentials, TheDryRunSinkMasksTheTenantsSecret) {
     ASSERT_EQ(put(kTenantKey, "twilio", credentialsBody(kAcmeSid, kAcmeToken)).status, 200);
     std::int64_t id = send(kTenantKey, "+15557654321");
     EXPECT_EQ(settle(kTenantKey, id), "SENT");
-    auto records = httpCall(port_, "GET", "/api/admin/dry-run?limit=5", auth(kAdminKey));
+    auto records = httpCall(port_, "GET", "/api/admin/dry-run?limit=5", bearer(kAdminKey));
     ASSERT_EQ(records.status, 200);
     auto record = json(records.body)->getArray("data")->getObject(0);
     EXPECT_NE(record->getValue<std::string>("url").find(kAcmeSid), std::string::npos)
@@ -350,7 +342,7 @@ TEST_P(TenantCredentials, RotationReencryptsEveryRowWhileSendingGoesOn) {
             ++sent;
         }
     });
-    auto rotated = httpCall(port_, "POST", "/api/admin/credentials/rotate", auth(kAdminKey));
+    auto rotated = httpCall(port_, "POST", "/api/admin/credentials/rotate", bearer(kAdminKey));
     sending = false;
     sender.join();
     ASSERT_EQ(rotated.status, 200) << rotated.body;
@@ -467,11 +459,11 @@ TEST_P(TenantCredentials, CallbacksSignedWithATenantsOwnTokenAreCheckedWithItAnd
         EXPECT_EQ(r.status, 200) << r.body;
     };
     auto status = [&](const char* key, std::int64_t id) {
-        auto r = httpCall(port_, "GET", "/api/messages/" + std::to_string(id), auth(key));
+        auto r = httpCall(port_, "GET", "/api/messages/" + std::to_string(id), bearer(key));
         return json(r.body)->getValue<std::string>("status");
     };
     auto inboxTotal = [&](const char* key) {
-        auto r = httpCall(port_, "GET", "/api/messages?direction=inbox", auth(key));
+        auto r = httpCall(port_, "GET", "/api/messages?direction=inbox", bearer(key));
         return json(r.body)->getObject("pagination")->getValue<int>("total");
     };
 
@@ -494,7 +486,7 @@ TEST_P(TenantCredentials, CallbacksSignedWithATenantsOwnTokenAreCheckedWithItAnd
          inboundSms(kAcmeSid, "+15550200002", "SMcccc0000cccc0000cccc0000cccc0000"), kAcmeToken,
          acmeUrl);
     EXPECT_EQ(inboxTotal(kOtherTenantKey), 0);
-    auto last = json(httpCall(port_, "GET", "/api/admin/webhook/last", auth(kAdminKey)).body)
+    auto last = json(httpCall(port_, "GET", "/api/admin/webhook/last", bearer(kAdminKey)).body)
                     ->getObject("event");
     EXPECT_EQ(last->getValue<std::string>("outcome"), "rejected");
 
@@ -528,7 +520,7 @@ TEST_P(TenantCredentials, ReplyReadinessBuildsWithTheTenantsOwnAccountAndNeverCr
     }
     auto readiness = [&](const std::string& tenant) {
         auto r = httpCall(port_, "GET", "/api/admin/reply-readiness?tenantId=" + tenant,
-                          auth(kAdminKey));
+                          bearer(kAdminKey));
         EXPECT_EQ(r.status, 200) << r.body;
         expectNoSecrets(r.body, "the readiness response");
         return r.status == 200 ? json(r.body) : Object::Ptr(new Object);

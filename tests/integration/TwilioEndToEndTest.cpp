@@ -9,6 +9,7 @@
 #include "plugins/twilio/TwilioNodeOracle.h"
 #include "support/FakeProviderServer.h"
 #include "support/HttpCall.h"
+#include "support/JsonApi.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
@@ -32,7 +33,6 @@ namespace switchboard::testing {
 namespace {
 
 using Poco::JSON::Object;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kAccountSid = "AC0123456789abcdef0123456789abcdef";
@@ -41,11 +41,6 @@ constexpr const char* kAcmeNumber = "+15550100001";
 constexpr const char* kRoute = "/api/webhooks/twilio";
 constexpr const char* kSid = "SM0123456789abcdef0123456789abcdef";
 constexpr const char* kTwiml = R"(<?xml version="1.0" encoding="UTF-8"?><Response/>)";
-
-Object::Ptr json(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
 
 Headers tenantAuth() {
     return {{"Authorization", std::string("Bearer ") + kTenantKey},

@@ -4,6 +4,7 @@
 // with it, nothing refused is processed, and no secret value ever reaches the log.
 // Signatures come from the openssl CLI, not from the code under test.
 #include "support/HttpCall.h"
+#include "support/JsonApi.h"
 #include "support/OpensslOracle.h"
 #include "support/ServiceProcess.h"
 #include "support/TempDir.h"
@@ -21,7 +22,6 @@ namespace switchboard::testing {
 namespace {
 
 using Poco::JSON::Object;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kSharedSecret = "route-shared-secret-7d1f";
 constexpr const char* kRetailSecret = "retail-signing-secret-3c9a";
@@ -29,11 +29,6 @@ constexpr const char* kRetailKey = "retail-api-key-5e2b";
 constexpr const char* kT23Secret = "t23-signing-secret-81aa";
 constexpr const char* kT23Token = "t23-url-token-66f0";
 constexpr const char* kT23Key = "t23-api-key-0b7c";
-
-Object::Ptr json(const std::string& text) {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).extract<Object::Ptr>();
-}
 
 std::string inbound(const std::string& id) {
     return R"({"sender":"+15550109999","receiver":"+15550100001","message":"hello","id":")" + id +
