@@ -226,6 +226,17 @@ TEST_P(StoreTest, AfterCommitRunsOnceCommittedAndNeverOnRollback) {
                  std::runtime_error);
     EXPECT_TRUE(events.empty());
 
+    // An action may itself write: it runs outside the writer lock (SQLite would otherwise
+    // wait on its own thread's lock forever).
+    db_->write([&](Poco::Data::Session&) {
+        db_->afterCommit([&] {
+            db_->write([&](Poco::Data::Session& s) {
+                MessageRepository::insert(s, outbound("acme", 1000));
+            });
+        });
+    });
+    EXPECT_EQ(count("messages"), 2);
+
     // A failing action is logged, not thrown: the data is already committed.
     EXPECT_NO_THROW(db_->write([&](Poco::Data::Session&) {
         db_->afterCommit([] { throw std::runtime_error("wake failed"); });

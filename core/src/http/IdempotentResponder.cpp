@@ -5,6 +5,15 @@
 #include "util/JsonText.h"
 
 namespace switchboard::http {
+namespace {
+
+/// Unwinds (and so rolls back) a run whose work an earlier, committed run already did.
+struct CommittedEarlier {
+    int status;
+    std::string body;
+};
+
+}  // namespace
 
 void IdempotentResponder::respond(
     Exchange& ex, const std::string& tenantId,
@@ -50,11 +59,21 @@ void IdempotentResponder::respond(
             auto result = produce();
             status = result.first;
             body = util::toJson(result.second);
-            if (!store::IdempotencyRepository::complete(s, tenantId, key, nowMs, status, body))
-                throw ApiError(409, "idempotency_in_progress",
-                               "this request ran so long that a repeat with its Idempotency-Key "
-                               "took over; nothing was stored for it");
+            if (store::IdempotencyRepository::complete(s, tenantId, key, nowMs, status, body))
+                return;
+            // Done under our own reservation: the database committed an earlier run of this
+            // body and only the acknowledgement was lost (Database::write retries once on a
+            // dropped connection). Undo this run and answer with what was committed.
+            auto record = store::IdempotencyRepository::find(s, tenantId, key);
+            if (record && record->state == "done" && record->createdAt == nowMs)
+                throw CommittedEarlier{record->responseStatus, record->responseBody};
+            throw ApiError(409, "idempotency_in_progress",
+                           "this request ran so long that a repeat with its Idempotency-Key "
+                           "took over; nothing was stored for it");
         });
+    } catch (const CommittedEarlier& committed) {
+        status = committed.status;
+        body = committed.body;
     } catch (...) {
         try {
             repo.release(tenantId, key, nowMs);

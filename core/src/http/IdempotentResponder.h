@@ -32,7 +32,9 @@ class IdempotentResponder {
     static constexpr std::int64_t kWindowMs = 24LL * 3600 * 1000;
     /// Age (ms) after which a still-pending reservation counts as abandoned by a dead
     /// process. Far above any request's run time: a request still running then finds its
-    /// reservation taken over and rolls back (409) rather than send twice.
+    /// reservation taken over and rolls back (409) rather than send twice. The age is read
+    /// by one process's clock from a time another wrote, so the hosts' clocks must agree to
+    /// well within this (NTP); a larger skew costs a spurious 409, never a second send.
     static constexpr std::int64_t kAbandonedAfterMs = 60LL * 1000;
 
     IdempotentResponder(store::Database& db, const util::Clock& clock) : db_(db), clock_(clock) {}

@@ -245,7 +245,8 @@ void Database::afterCommit(std::function<void()> action) {
     runCommitted(now);
 }
 
-void Database::run(bool transactional, const std::function<void(Poco::Data::Session&)>& body) {
+std::vector<std::function<void()>> Database::run(
+    bool transactional, const std::function<void(Poco::Data::Session&)>& body) {
     // A connection the server dropped (restart, failover) fails its first statement; that
     // failure is retried once on a fresh session. Anything else, or a second failure,
     // surfaces as StoreUnavailable.
@@ -258,7 +259,7 @@ void Database::run(bool transactional, const std::function<void(Poco::Data::Sess
             if (!transactional) {
                 FrameScope scope(frame);
                 body(*session);
-                return;
+                return {};
             }
             // SQLite: take the write lock up front so a read-then-write transaction cannot
             // deadlock with another writer; PostgreSQL: an ordinary transaction.
@@ -277,9 +278,7 @@ void Database::run(bool transactional, const std::function<void(Poco::Data::Sess
                 }
                 throw;
             }
-            session.reset();  // back to the pool before anything the commit releases runs
-            runCommitted(frame.onCommit);
-            return;
+            return std::move(frame.onCommit);
         } catch (const Poco::Data::DataException& e) {
             if (!retryable(e, session, attempt))
                 throw StoreUnavailable("database error: " + describe(e));
@@ -301,10 +300,15 @@ bool Database::retryable(const Poco::Exception& e, std::optional<Poco::Data::Ses
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
     if (joinEnclosing(true, body)) return;
-    // Only SQLite needs writers queued in-process; PostgreSQL handles concurrent writers.
-    std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
-    if (dialect_ == "sqlite") lock.lock();
-    run(true, body);
+    std::vector<std::function<void()>> committed;
+    {
+        // Only SQLite needs writers queued in-process; PostgreSQL handles concurrent writers.
+        std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
+        if (dialect_ == "sqlite") lock.lock();
+        committed = run(true, body);
+    }
+    // Outside the writer lock and with the session back in the pool: an action may write.
+    runCommitted(committed);
 }
 
 void Database::read(const std::function<void(Poco::Data::Session&)>& body) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace switchboard::store {
 
@@ -60,8 +61,9 @@ class Database {
     /// Runs `action` once the outermost write() this thread is inside has committed; if the
     /// thread is in no write() on this Database, runs it at once. It never runs when that
     /// transaction rolls back. For side effects that must not be seen before the data is
-    /// (waking the outbox dispatcher). Exceptions from `action` are logged and swallowed:
-    /// the data is already committed.
+    /// (waking the outbox dispatcher). It runs after the session went back to the pool and
+    /// outside the SQLite writer lock, so it may use this Database. Exceptions from `action`
+    /// are logged and swallowed: the data is already committed.
     void afterCommit(std::function<void()> action);
 
     /// Runs `body` only if no other process is running the job `lockKey` right now
@@ -76,7 +78,9 @@ class Database {
 
   private:
     bool joinEnclosing(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
-    void run(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
+    /// Runs `body` on a pooled session; returns the after-commit actions it registered.
+    std::vector<std::function<void()>> run(bool transactional,
+                                           const std::function<void(Poco::Data::Session&)>& body);
     bool retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
                    int attempt) const;
     Database(std::string dialect, std::unique_ptr<Poco::Data::SessionPool> pool);

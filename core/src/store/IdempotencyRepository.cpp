@@ -33,19 +33,24 @@ std::optional<IdempotencyRecord> IdempotencyRepository::reserve(
             bind(key), bind(static_cast<Poco::Int64>(expiresBefore)),
             bind(static_cast<Poco::Int64>(abandonedBefore));
         if (takeOver.execute() == 1) return;
-        Poco::Data::Statement select(s);
-        select << "SELECT fingerprint, state, response_status, response_body, created_at FROM "
-                  "idempotency_keys "
-                  "WHERE tenant_id = $1 AND idempotency_key = $2",
-            bind(tenantId), bind(key), now;
-        Poco::Data::RecordSet rs(select);
-        if (!rs.moveFirst()) return;
-        RowReader row(rs);
-        existing = IdempotencyRecord{row.str("fingerprint"), row.str("state"),
-                                     static_cast<int>(row.i64("response_status")),
-                                     row.str("response_body"), row.i64("created_at")};
+        existing = find(s, tenantId, key);
     });
     return existing;
+}
+
+std::optional<IdempotencyRecord> IdempotencyRepository::find(Poco::Data::Session& s,
+                                                             const std::string& tenantId,
+                                                             const std::string& key) {
+    Poco::Data::Statement select(s);
+    select << "SELECT fingerprint, state, response_status, response_body, created_at FROM "
+              "idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2",
+        bind(tenantId), bind(key), now;
+    Poco::Data::RecordSet rs(select);
+    if (!rs.moveFirst()) return std::nullopt;
+    RowReader row(rs);
+    return IdempotencyRecord{row.str("fingerprint"), row.str("state"),
+                             static_cast<int>(row.i64("response_status")), row.str("response_body"),
+                             row.i64("created_at")};
 }
 
 bool IdempotencyRepository::complete(Poco::Data::Session& s, const std::string& tenantId,

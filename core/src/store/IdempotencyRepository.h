@@ -34,6 +34,11 @@ class IdempotencyRepository {
                                              const std::string& fingerprint, TimeMs now,
                                              TimeMs expiresBefore, TimeMs abandonedBefore);
 
+    /// The record of (tenant, key) as `s` sees it, if any.
+    static std::optional<IdempotencyRecord> find(Poco::Data::Session& s,
+                                                 const std::string& tenantId,
+                                                 const std::string& key);
+
     /// Stores the response (HTTP status, JSON text) of the reservation made at `reservedAt`,
     /// in the caller's transaction `s`, so the response is recorded if and only if the
     /// request's writes commit. Returns false, changing nothing, if that reservation is no
