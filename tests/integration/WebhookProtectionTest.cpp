@@ -186,12 +186,12 @@ TEST_P(WebhookProtection, SignatureAndAllowListMustBothPass) {
                   .status,
               200);
     expectRejected("outside source", "203.0.113.50");
-    // Both right: authentic (the unknown reference is then parked until a message has it).
+    // Both right: authentic (the unknown reference is then logged and discarded).
     EXPECT_EQ(
         post("/hooks/receipts", {{"X-Signature", opensslHmacSha256Hex(kRetailSecret, body)}}, body)
             .status,
         200);
-    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "parked");
+    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "ignored");
     // The token-authenticated plugin on the same route.
     const std::string t23 = R"({"messageId":"t23-none","status":"DELIVRD"})";
     const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
@@ -204,7 +204,7 @@ TEST_P(WebhookProtection, SignatureAndAllowListMustBothPass) {
                    t23)
                   .status,
               200);
-    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "parked");
+    EXPECT_EQ(lastWebhook()->getValue<std::string>("outcome"), "ignored");
 }
 
 TEST_P(WebhookProtection, EachSourceIsRateLimitedWith429AndRetryAfter) {

@@ -58,8 +58,21 @@ class ParkedReceiptTest : public ::testing::TestWithParam<std::string> {
         m.nextAttemptAt = kT0;
         m.createdAt = m.updatedAt = kT0;
         std::int64_t id = 0;
-        db_->write([&](Poco::Data::Session& s) { id = store::MessageRepository::insert(s, m); });
+        db_->write([&](Poco::Data::Session& s) {
+            id = store::MessageRepository::insert(s, m);
+            Poco::Int64 key = id, until = kT0 + 60'000;
+            s << "UPDATE messages SET locked_until = $1, lock_owner = 'test-host:1' WHERE id = $2",
+                bind(until), bind(key), now;
+        });
         return id;
+    }
+
+    std::string lastWebhookOutcome() {
+        std::string outcome;
+        db_->read([&](Poco::Data::Session& s) {
+            s << "SELECT outcome FROM webhook_events ORDER BY id DESC LIMIT 1", into(outcome), now;
+        });
+        return outcome;
     }
 
     ReceiptOutcome receive(const std::string& ref, const std::string& rawStatus, store::TimeMs at,
@@ -69,7 +82,9 @@ class ParkedReceiptTest : public ::testing::TestWithParam<std::string> {
         webhook.routePath = "/api/webhooks/sms";
         webhook.providerInstance = "retail";
         webhook.remoteAddr = "203.0.113.9";
-        webhook.payload = R"({"id":")" + ref + R"(","status":")" + rawStatus + "\"}";
+        // A provider's callbacks differ at least in their time stamp.
+        webhook.payload = R"({"id":")" + ref + R"(","status":")" + rawStatus + R"(","at":)" +
+                          std::to_string(at) + "}";
         ReceiptOutcome outcome;
         db_->write([&](Poco::Data::Session& s) {
             outcome = DeliveryReceiptRecorder::record(s, *provider_, {ref, rawStatus, "", ""},
@@ -125,6 +140,27 @@ TEST_P(ParkedReceiptTest, AnEarlyReceiptWaitsAndIsAppliedWhenTheReferenceIsStore
     // Later receipts for a stored reference apply at once, as before.
     EXPECT_FALSE(receive("r-1", "delivered", kT0 + 20).parked);
     EXPECT_EQ(count("delivery_events"), 2);
+}
+
+TEST_P(ParkedReceiptTest, WithNoSendInFlightAnUnknownReferenceIsIgnoredAsBefore) {
+    const std::int64_t id = inFlight();
+    store::MessageRepository(*db_).markSent(id, "r-known", 1, kT0 + 1);  // nothing in flight now
+    auto outcome = receive("someone-elses-ref", "delivered", kT0 + 2);
+    EXPECT_FALSE(outcome.parked);
+    EXPECT_EQ(lastWebhookOutcome(), "ignored");
+    EXPECT_EQ(count("parked_receipts"), 0);
+    EXPECT_EQ(count("delivery_events"), 0);
+}
+
+TEST_P(ParkedReceiptTest, TheSameCallbackTwiceIsParkedOnce) {
+    const std::int64_t id = inFlight();
+    receive("r-6", "delivered", kT0 + 1);
+    receive("r-6", "delivered", kT0 + 1);  // the provider repeated it, byte for byte
+    EXPECT_EQ(lastWebhookOutcome(), "parked");
+    EXPECT_EQ(count("parked_receipts"), 1);
+    store::MessageRepository(*db_).markSent(id, "r-6", 1, kT0 + 3);
+    EXPECT_EQ(DeliveryReceiptRecorder::applyParked(*db_, *provider_, "r-6"), 1);
+    EXPECT_EQ(status(id), "DELIVERED");
 }
 
 TEST_P(ParkedReceiptTest, SeveralEarlyReceiptsApplyInArrivalOrderAndOnlyUpwards) {

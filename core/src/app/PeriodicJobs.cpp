@@ -68,8 +68,14 @@ PeriodicJobs::Job PeriodicJobs::parkedReceiptJob(const plugin::ProviderSet& prov
                 store::ParkedReceiptRepository parked(db);
                 for (const auto& [instance, ref] : parked.matchedReferences()) {
                     const plugin::Provider* provider = providers.find(instance);
-                    if (provider != nullptr)
+                    if (provider == nullptr) continue;
+                    try {
                         messaging::DeliveryReceiptRecorder::applyParked(db, *provider, ref);
+                    } catch (const std::exception& e) {
+                        // One failing reference must not stop the rest, nor the expiry.
+                        Poco::Logger::get("jobs").error("parked receipts ref=%s: %s", ref,
+                                                        std::string(e.what()));
+                    }
                 }
                 const auto cutoff = nowMs - messaging::DeliveryReceiptRecorder::kParkedLifetimeMs;
                 for (const auto& r : parked.dropReceivedBefore(cutoff))

@@ -66,9 +66,31 @@ ReceiptOutcome DeliveryReceiptRecorder::record(Poco::Data::Session& s,
                                                store::WebhookEventRecord webhook,
                                                const std::optional<std::string>& scopedTenant,
                                                store::TimeMs now) {
+    // Asked before the lookup by reference: a send whose answer is stored in between is then
+    // either still in flight here or already found below (each statement sees the latest
+    // commit), never missed by both.
+    const bool sendInFlight = store::MessageRepository::hasSendInFlight(s, provider.config.id);
     auto message =
         store::MessageRepository::findOutboundByRef(s, provider.config.id, receipt.providerRef);
     if (!message) {
+        // Nothing is being sent on this instance, so no answer can be about to carry the
+        // reference (another system's traffic, or a typo); and parking is bounded.
+        std::string refusal;
+        if (!sendInFlight)
+            refusal = "unknown provider reference '" + receipt.providerRef + "'";
+        else if (store::ParkedReceiptRepository::countFor(s, provider.config.id) >=
+                 kMaxParkedPerInstance)
+            refusal = "unknown provider reference '" + receipt.providerRef + "' (" +
+                      std::to_string(kMaxParkedPerInstance) +
+                      " receipts already wait for theirs on this instance)";
+        if (!refusal.empty()) {
+            webhook.outcome = "ignored";
+            webhook.reason = refusal;
+            store::WebhookEventRepository::insert(s, webhook);
+            logger().warning("delivery receipt provider=%s ref=%s status=%s: %s, discarded",
+                             provider.config.id, receipt.providerRef, receipt.rawStatus, refusal);
+            return {" dlr=" + receipt.providerRef + ":unknown_reference", false};
+        }
         store::ParkedReceipt parked;
         parked.providerInstance = provider.config.id;
         parked.providerRef = receipt.providerRef;
@@ -79,7 +101,14 @@ ReceiptOutcome DeliveryReceiptRecorder::record(Poco::Data::Session& s,
         parked.ip = webhook.remoteAddr;
         parked.scopedTenant = scopedTenant;
         parked.receivedAt = now;
-        store::ParkedReceiptRepository::park(s, parked);
+        // The same callback parked already: the provider repeated it, or this transaction is
+        // a retry of one whose commit went through (Database::write).
+        bool repeated = false;
+        for (const auto& p : store::ParkedReceiptRepository::forReference(
+                 s, parked.providerInstance, parked.providerRef))
+            repeated =
+                repeated || (p.rawStatus == parked.rawStatus && p.rawPayload == parked.rawPayload);
+        if (!repeated) store::ParkedReceiptRepository::park(s, parked);
         webhook.outcome = "parked";
         webhook.reason = "no message carries provider reference '" + receipt.providerRef +
                          "' yet; applied when one does, dropped after 24 h";
@@ -107,6 +136,13 @@ ReceiptOutcome DeliveryReceiptRecorder::record(Poco::Data::Session& s,
 
 int DeliveryReceiptRecorder::applyParked(store::Database& db, const plugin::Provider& provider,
                                          const std::string& providerRef) {
+    // Almost always nothing waits: find that out without taking the writer lock.
+    bool waiting = false;
+    db.read([&](Poco::Data::Session& s) {
+        waiting = !store::ParkedReceiptRepository::forReference(s, provider.config.id, providerRef)
+                       .empty();
+    });
+    if (!waiting) return 0;
     int applied = 0;
     db.write([&](Poco::Data::Session& s) {
         applied = 0;  // the body may run again on a fresh session

@@ -22,7 +22,10 @@ struct ReceiptOutcome {
 /// event when the message newly ends FAILED or UNDELIVERED.
 ///
 /// A receipt whose reference no message carries yet is parked (parked_receipts), because a
-/// fast provider may call back before the dispatcher has stored the send's answer. It is
+/// fast provider may call back before the dispatcher has stored the send's answer — but
+/// only while a send on that provider instance is in flight (claimed, answer not stored)
+/// and fewer than kMaxParkedPerInstance receipts wait there; otherwise it is recorded as
+/// ignored ("unknown provider reference") and changes nothing, as before. A parked one is
 /// applied by applyParked() — which the dispatcher calls when it stores a reference, the
 /// webhook path after committing a parked receipt (so whichever commits last hands over),
 /// and the periodic reconciliation as a backstop — and dropped with a log line after 24 h.
@@ -44,6 +47,9 @@ class DeliveryReceiptRecorder {
     /// StoreUnavailable.
     static int applyParked(store::Database& db, const plugin::Provider& provider,
                            const std::string& providerRef);
+
+    /// At most this many receipts wait per provider instance.
+    static constexpr std::int64_t kMaxParkedPerInstance = 10'000;
 
     /// Parked receipts received more than this long ago (ms) are dropped.
     static constexpr store::TimeMs kParkedLifetimeMs = 24LL * 3600 * 1000;

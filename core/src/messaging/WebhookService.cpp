@@ -212,6 +212,7 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     std::vector<std::string> parkedRefs;
     db_.write([&](Poco::Data::Session& s) {
         parkedRefs.clear();  // the body may run again on a fresh session
+        summary.clear();
         for (const auto& in : inbound)
             summary +=
                 InboundMessageRecorder::record(s, db_, *provider, in, record, keywords_, now);

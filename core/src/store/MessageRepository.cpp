@@ -214,6 +214,15 @@ bool MessageRepository::markFailed(Poco::Data::Session& s, std::int64_t id, int 
     return update.execute() == 1;
 }
 
+bool MessageRepository::hasSendInFlight(Poco::Data::Session& s,
+                                        const std::string& providerInstance) {
+    std::vector<Poco::Int64> found;
+    s << "SELECT id FROM messages WHERE provider_instance = $1 AND direction = 'outbound' AND "
+         "status = 'QUEUED' AND locked_until IS NOT NULL LIMIT 1",
+        bind(providerInstance), into(found), now;
+    return !found.empty();
+}
+
 std::optional<Message> MessageRepository::findOutboundByRef(Poco::Data::Session& s,
                                                             const std::string& providerInstance,
                                                             const std::string& providerRef) {

@@ -51,6 +51,10 @@ class MessageRepository {
                            const std::string& errorCode, const std::string& errorDetail,
                            TimeMs now);
 
+    /// Whether an outbound message on `providerInstance` is claimed by a dispatcher (QUEUED
+    /// with a lease) — its provider's answer, and so its reference, may be stored any moment.
+    static bool hasSendInFlight(Poco::Data::Session& session, const std::string& providerInstance);
+
     /// The outbound message a provider instance knows as `providerRef`, or nullopt.
     static std::optional<Message> findOutboundByRef(Poco::Data::Session& session,
                                                     const std::string& providerInstance,

@@ -56,6 +56,14 @@ std::vector<ParkedReceipt> ParkedReceiptRepository::forReference(
     return receiptsOf(st);
 }
 
+std::int64_t ParkedReceiptRepository::countFor(Poco::Data::Session& s,
+                                               const std::string& providerInstance) {
+    Poco::Int64 n = 0;
+    s << "SELECT COUNT(*) FROM parked_receipts WHERE provider_instance = $1",
+        bind(providerInstance), into(n), now;
+    return n;
+}
+
 bool ParkedReceiptRepository::take(Poco::Data::Session& s, std::int64_t id) {
     Poco::Data::Statement del(s);
     del << "DELETE FROM parked_receipts WHERE id = $1", bind(static_cast<Poco::Int64>(id));
@@ -81,8 +89,9 @@ std::vector<ParkedReceipt> ParkedReceiptRepository::dropReceivedBefore(TimeMs be
         Poco::Data::Statement st(s);
         st << "SELECT " << kColumns << " FROM parked_receipts WHERE received_at < $1 ORDER BY id",
             bind(static_cast<Poco::Int64>(before)), now;
-        dropped = receiptsOf(st);
-        for (const auto& r : dropped) take(s, r.id);
+        dropped.clear();
+        for (auto& r : receiptsOf(st))
+            if (take(s, r.id)) dropped.push_back(std::move(r));
     });
     return dropped;
 }

@@ -40,6 +40,9 @@ class ParkedReceiptRepository {
                                                    const std::string& providerInstance,
                                                    const std::string& providerRef);
 
+    /// How many receipts wait on `providerInstance`.
+    static std::int64_t countFor(Poco::Data::Session& s, const std::string& providerInstance);
+
     /// Deletes receipt `id`; true only for the one caller that deleted it, so of several
     /// processes applying the same receipt exactly one goes on.
     static bool take(Poco::Data::Session& s, std::int64_t id);
@@ -48,7 +51,8 @@ class ParkedReceiptRepository {
     /// outbound message now carries: what a missed hand-over left behind.
     std::vector<std::pair<std::string, std::string>> matchedReferences();
 
-    /// Deletes receipts received before `before` (ms); returns them, for the log.
+    /// Deletes receipts received before `before` (ms); returns those this call deleted (not
+    /// ones another process applied meanwhile), for the log.
     std::vector<ParkedReceipt> dropReceivedBefore(TimeMs before);
 
   private:
