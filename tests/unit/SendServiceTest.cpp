@@ -260,6 +260,27 @@ TEST_F(SendServiceTest, SendStoresQueuedInitialWithContactAndAudit) {
     EXPECT_EQ(audit[0].detail.find("appointment"), std::string::npos);
 }
 
+TEST_F(SendServiceTest, InsideACallersTransactionTheSendCommitsOrRollsBackWithIt) {
+    // What Idempotency-Key relies on: the queued message, its contact and audit entry are
+    // part of the enclosing transaction, and the dispatcher is woken only after it commits.
+    EXPECT_THROW(db_->write([&](Poco::Data::Session&) {
+        service_->send(acme_, {"+15557654321", "hello", std::nullopt});
+        EXPECT_EQ(queued_, 0) << "woken before the message was committed";
+        throw std::runtime_error("the caller's own step failed");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(messageCount(), 0);
+    EXPECT_TRUE(auditRows().empty());
+    EXPECT_EQ(queued_, 0);
+
+    db_->write([&](Poco::Data::Session&) {
+        service_->send(acme_, {"+15557654321", "hello", std::nullopt});
+        EXPECT_EQ(queued_, 0);
+    });
+    EXPECT_EQ(messageCount(), 1);
+    EXPECT_EQ(queued_, 1);
+}
+
 TEST_F(SendServiceTest, SecondSendReusesTheContact) {
     Message first = service_->send(acme_, {"+15557654321", "one", std::nullopt});
     Message second = service_->send(acme_, {"+15557654321", "two", std::string("+15550100001")});
