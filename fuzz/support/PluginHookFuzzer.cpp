@@ -29,10 +29,11 @@
 #endif
 
 namespace switchboard::fuzz {
-namespace {
 
 using plugin::HookResult;
 using Poco::JSON::Object;
+
+namespace {
 
 struct Loaded {
     std::unique_ptr<plugin::PluginLibrary> library;
@@ -45,6 +46,13 @@ Loaded& loaded() {
     static Loaded state;
     return state;
 }
+
+std::string without(std::string text, std::string_view drop) {
+    std::erase_if(text, [drop](char c) { return drop.find(c) != std::string_view::npos; });
+    return text;
+}
+
+}  // namespace
 
 const char* statusName(sb_status status) {
     switch (status) {
@@ -102,6 +110,8 @@ void requireStringMember(const std::string& where, const Object& object, const s
             where + ": '" + key + "' is not valid UTF-8");
 }
 
+namespace {
+
 void requireStringMap(const std::string& where, const Object::Ptr& map) {
     require(!map.isNull(), where + " is not an object");
     for (const auto& [key, value] : *map) {
@@ -146,60 +156,47 @@ void checkEvents(const HookResult& result) {
     }
 }
 
+}  // namespace
+
 // plugin_abi.h, parse_send_response: {"outcome", "provider_ref", "error_code",
 // "error_message", "retry_after_s"}.
-void checkSendResult(const HookResult& result) {
-    Object::Ptr root = parsedOutput("parse_send_response", result);
-    requireStringMember("parse_send_response", *root, "outcome", true);
+void checkSendResult(const std::string& hook, const HookResult& result) {
+    Object::Ptr root = parsedOutput(hook, result);
+    requireStringMember(hook, *root, "outcome", true);
     const std::string outcome = root->getValue<std::string>("outcome");
     require(outcome == "ACCEPTED" || outcome == "RETRY" || outcome == "THROTTLED" ||
                 outcome == "REJECTED",
-            "parse_send_response outcome '" + outcome + "' is not in the ABI");
+            hook + " outcome '" + outcome + "' is not in the ABI");
     for (const char* key : {"provider_ref", "error_code", "error_message"})
-        requireStringMember("parse_send_response", *root, key, false);
+        requireStringMember(hook, *root, key, false);
     if (root->has("retry_after_s")) {
         const Poco::Dynamic::Var retry = root->get("retry_after_s");
-        require(retry.isInteger() && !retry.isBoolean(),
-                "parse_send_response retry_after_s is not an integer");
+        require(retry.isInteger() && !retry.isBoolean(), hook + " retry_after_s is not an integer");
         // The dispatcher multiplies it by 1000 in an Int64.
         const Poco::Int64 seconds = retry.convert<Poco::Int64>();
         require(seconds >= 0 && seconds <= std::numeric_limits<int>::max(),
-                "parse_send_response retry_after_s is out of range: " + result.output);
+                hook + " retry_after_s is out of range: " + result.output);
     }
 }
 
 // plugin_abi.h, build_send: {"method", "url", "headers", "body"}, read by the host's codec.
-void checkOutgoingRequest(const HookResult& result) {
-    Object::Ptr root = parsedOutput("build_send", result);
-    requireStringMember("build_send", *root, "method", true);
-    requireStringMember("build_send", *root, "url", true);
-    requireStringMember("build_send", *root, "body", true);
-    requireStringMap("build_send headers", root->getObject("headers"));
+void checkOutgoingRequest(const std::string& where, const Object::Ptr& request) {
+    require(!request.isNull(), where + " is not an object");
+    requireStringMember(where, *request, "method", true);
+    requireStringMember(where, *request, "url", true);
+    requireStringMember(where, *request, "body", true);
+    requireStringMap(where + " headers", request->getObject("headers"));
     try {
-        (void)messaging::parseOutgoingRequest(result.output);
+        (void)messaging::parseOutgoingRequest(util::toJson(request));
     } catch (const std::exception& e) {
-        finding(std::string("the host cannot read build_send's request: ") + e.what());
+        finding("the host cannot read " + where + ": " + e.what());
     }
-}
-
-struct Decoded {
-    std::size_t config = 0;
-    int hook = 0;
-    std::int64_t receivedAtMs = 0;
-    std::size_t count = 0;
-    int status = 0;
-    bool reply = false;
-};
-
-std::string without(std::string text, std::string_view drop) {
-    std::erase_if(text, [drop](char c) { return drop.find(c) != std::string_view::npos; });
-    return text;
 }
 
 // Name/value pairs; as received headers (`asHeaders`) they are cleaned as Poco's parser
 // delivers them and their names lowercased as the host does (plugin_abi.h).
-std::vector<std::pair<std::string, std::string>> pairs(FuzzedDataProvider& in, std::size_t count,
-                                                       bool asHeaders) {
+std::vector<std::pair<std::string, std::string>> consumePairs(FuzzedDataProvider& in,
+                                                              std::size_t count, bool asHeaders) {
     std::vector<std::pair<std::string, std::string>> result;
     for (std::size_t i = 0; i < count; ++i) {
         std::string name = in.ConsumeRandomLengthString(64);
@@ -213,13 +210,24 @@ std::vector<std::pair<std::string, std::string>> pairs(FuzzedDataProvider& in, s
     return result;
 }
 
+namespace {
+
+struct Decoded {
+    std::size_t config = 0;
+    int hook = 0;
+    std::int64_t receivedAtMs = 0;
+    std::size_t count = 0;
+    int status = 0;
+    bool reply = false;
+};
+
 void fuzzWebhook(const plugin::ProviderInstance& instance, const Decoded& d,
                  FuzzedDataProvider& in) {
     plugin::WebhookRequest request;
     request.method = "POST";
     request.path = loaded().routePath;
     request.query = without(in.ConsumeRandomLengthString(1024), " \t\r\n");
-    request.headers = pairs(in, d.count, true);
+    request.headers = consumePairs(in, d.count, true);
     request.body = in.ConsumeRemainingBytesAsString();
     request.remoteAddr = "203.0.113.7";
     // As WebhookRoutes builds it: the public base URL + the request URI.
@@ -252,14 +260,14 @@ void fuzzWebhook(const plugin::ProviderInstance& instance, const Decoded& d,
 
 void fuzzSendResponse(const plugin::ProviderInstance& instance, const Decoded& d,
                       FuzzedDataProvider& in) {
-    auto headers = pairs(in, d.count, true);
+    auto headers = consumePairs(in, d.count, true);
     const std::string body = in.ConsumeRemainingBytesAsString();
     HookResult result = instance.parseSendResponse(d.status, headers, body);
     if (debugEnabled())
         std::fprintf(stderr, "send response %d, %zu headers, %zu-byte body: %s %s\n", d.status,
                      headers.size(), body.size(), statusName(result.status), result.output.c_str());
     requireStatus("parse_send_response", result, {SB_OK});
-    checkSendResult(result);
+    checkSendResult("parse_send_response", result);
 }
 
 void fuzzBuildSend(const plugin::ProviderInstance& instance, const Decoded& d,
@@ -270,7 +278,7 @@ void fuzzBuildSend(const plugin::ProviderInstance& instance, const Decoded& d,
     message.toNumber = in.ConsumeRandomLengthString(64);
     message.fromNumber = in.ConsumeRandomLengthString(64);
     const std::string callbackUrl = in.ConsumeRandomLengthString(256);
-    const auto contextPairs = pairs(in, d.count, false);
+    const auto contextPairs = consumePairs(in, d.count, false);
     message.body = in.ConsumeRemainingBytesAsString();
     // Only what the host can ask for: SendService and the webhook path validate the numbers
     // and the text before a message is stored, a reply context is a plugin's own parse
@@ -294,7 +302,7 @@ void fuzzBuildSend(const plugin::ProviderInstance& instance, const Decoded& d,
                      result.output.c_str());
     requireStatus("build_send", result, {SB_OK, SB_BAD_INPUT});
     if (result.ok()) {
-        checkOutgoingRequest(result);
+        checkOutgoingRequest("build_send", parsedOutput("build_send", result));
     } else {
         requireReason("build_send", result);
     }
@@ -322,6 +330,12 @@ void initPluginFuzzer(const PluginFuzzSetup& setup) {
     require(!state.instances.empty(), setup.pluginFile + ": no instance config to fuzz");
     state.publicBase = setup.publicBase;
     state.routePath = setup.routePath;
+}
+
+const plugin::PluginLibrary& fuzzedLibrary() { return *loaded().library; }
+
+const std::vector<std::unique_ptr<plugin::ProviderInstance>>& fuzzedInstances() {
+    return loaded().instances;
 }
 
 void fuzzPluginHooks(const std::uint8_t* data, std::size_t size) {

@@ -31,9 +31,17 @@
 //     readers (WebhookEvents, ProviderRequestCodec) refuse;
 //   - a reason that is not one line of valid UTF-8 (reasons reach the log);
 //   - a parsed event field that is not valid UTF-8 (the text is stored and served as JSON).
+#include "plugin/ProviderInstance.h"
+
+#include <Poco/JSON/Object.h>
+#include <fuzzer/FuzzedDataProvider.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace switchboard::fuzz {
@@ -53,5 +61,33 @@ void initPluginFuzzer(const PluginFuzzSetup& setup);
 
 /// Decodes one input as laid out above and runs the selected hooks with every check.
 void fuzzPluginHooks(const std::uint8_t* data, std::size_t size);
+
+// ---- shared with targets that drive other hooks (fuzz/plugin_telephony.cpp) ----------------
+
+/// The library initPluginFuzzer loaded, and its instances (in the order of configJsons).
+const plugin::PluginLibrary& fuzzedLibrary();
+const std::vector<std::unique_ptr<plugin::ProviderInstance>>& fuzzedInstances();
+
+const char* statusName(sb_status status);
+/// finding() unless the hook returned one of `allowed`.
+void requireStatus(const std::string& hook, const plugin::HookResult& result,
+                   std::initializer_list<sb_status> allowed);
+/// A non-OK result's reason: non-empty, one line, valid UTF-8.
+void requireReason(const std::string& hook, const plugin::HookResult& result);
+/// The SB_OK output as a JSON object, or finding().
+Poco::JSON::Object::Ptr parsedOutput(const std::string& hook, const plugin::HookResult& result);
+/// A member that must be a string holding valid UTF-8 when present (or always, `required`).
+void requireStringMember(const std::string& where, const Poco::JSON::Object& object,
+                         const std::string& key, bool required);
+/// parse_send_response's document ({"outcome", "provider_ref", ...}), which
+/// parse_verification_call_response shares; `hook` names the hook in findings.
+void checkSendResult(const std::string& hook, const plugin::HookResult& result);
+/// A provider request {"method", "url", "headers", "body"} (build_send's output, the
+/// "request" of build_verification_call's), also read with the host's own codec.
+void checkOutgoingRequest(const std::string& where, const Poco::JSON::Object::Ptr& request);
+/// `count` name/value pairs read as laid out above; as received headers (`asHeaders`) they
+/// are cleaned as Poco's parser delivers them and their names lowercased as the host does.
+std::vector<std::pair<std::string, std::string>> consumePairs(FuzzedDataProvider& in,
+                                                              std::size_t count, bool asHeaders);
 
 }  // namespace switchboard::fuzz

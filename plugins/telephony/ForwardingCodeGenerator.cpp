@@ -1,5 +1,8 @@
 #include "ForwardingCodeGenerator.h"
 
+#include "switchboard/sdk/ProviderText.h"
+
+#include <algorithm>
 #include <regex>
 
 namespace switchboard::plugins::telephony {
@@ -18,9 +21,15 @@ std::string fill(std::string text, const std::string& number, const std::optiona
     return text;
 }
 
-// Input text echoed in an error is cut short: it comes from the tenant.
+// Input text echoed in an error is cut short: it comes from the tenant. The reason is shown
+// to the tenant and may be logged, so it must stay one line of valid UTF-8: control
+// characters go (sdk::excerpt) and the cut falls between characters, never inside one.
 std::string shown(const std::string& text) {
-    return "'" + (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "'";
+    const std::string safe = sdk::excerpt(text);
+    std::size_t end = std::min<std::size_t>(safe.size(), 40);
+    while (end > 0 && end < safe.size() && (static_cast<unsigned char>(safe[end]) & 0xC0) == 0x80)
+        --end;
+    return "'" + safe.substr(0, end) + (end < safe.size() ? "…" : "") + "'";
 }
 
 std::string modeIds(const CarrierSpec& carrier) {

@@ -5,6 +5,7 @@
 // feature codes for generic CDMA. A second, exhaustive pass walks every carrier × mode × ring
 // time the plugin itself lists and checks the refusal rules and boundaries on each.
 #include "TelephonyPluginFixture.h"
+#include "util/Utf8.h"
 
 #include <Poco/JSON/Array.h>
 #include <gmock/gmock.h>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace switchboard::testing::telephony_plugin {
@@ -272,6 +274,27 @@ TEST_F(ForwardingCodes, UnknownCarrierOrModeIsRefusedNamingTheKnownOnes) {
     auto fractional = instance_->forwardingCodes(
         R"({"carrier":"att","mode":"safety_net","destination":"+15550109999","ring_time_s":2.5})");
     EXPECT_EQ(fractional.status, SB_BAD_INPUT);
+}
+
+// Found by fuzz/plugin_telephony (corpus crash-forwarding-reason-*): the refusal echoed the
+// tenant's first 40 bytes, cutting a multi-byte character in half, and its line breaks. The
+// host shows this reason to the tenant verbatim and may log it: one line of valid UTF-8.
+TEST_F(ForwardingCodes, ReasonsEchoTheTenantsTextOnOneLineOfValidUtf8) {
+    std::string accented = "a";
+    for (int i = 0; i < 30; ++i) accented += "\xc3\xa9";  // é: byte 40 falls inside one
+    for (const auto& [carrier, mode] :
+         std::vector<std::pair<std::string, std::string>>{{accented, "total_ai"},
+                                                          {"other_gsm", accented},
+                                                          {"vodafun\nFORGED line", "total_ai"},
+                                                          {"other_gsm", "total_ai\r\nFORGED"}}) {
+        auto result = instance_->forwardingCodes(request(carrier, mode, kNone));
+        EXPECT_EQ(result.status, SB_BAD_INPUT) << result.output;
+        EXPECT_TRUE(util::isValidUtf8(result.output)) << result.output;
+        EXPECT_EQ(result.output.find_first_of("\r\n"), std::string::npos) << result.output;
+    }
+    auto shortened = instance_->forwardingCodes(request(accented, "total_ai", kNone));
+    EXPECT_THAT(shortened.output,
+                HasSubstr("'a" + accented.substr(1, 38) + "\xe2\x80\xa6'"));  // 19 é, then …
 }
 
 TEST_F(ForwardingCodes, InstructionsWalkTheSubscriberThroughEachStep) {
