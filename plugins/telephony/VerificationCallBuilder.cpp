@@ -1,10 +1,10 @@
 #include "VerificationCallBuilder.h"
 
+#include "switchboard/sdk/Crypto.h"
 #include "switchboard/sdk/JsonAccess.h"
 #include "switchboard/sdk/ProviderText.h"
 #include "switchboard/sdk/SendResponses.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/URI.h>
 
 #include <regex>
@@ -14,15 +14,6 @@ namespace switchboard::plugins::telephony {
 namespace {
 
 using sdk::BadInput;
-
-std::string base64(const std::string& data) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << data;
-    encoder.close();
-    return out.str();
-}
 
 // application/x-www-form-urlencoded value as Twilio's SDKs send it (space as %20).
 std::string formValue(const std::string& value) {
@@ -68,7 +59,7 @@ std::string spoken(const std::string& code) {
 
 VerificationCallBuilder::VerificationCallBuilder(VoiceCallSettings settings)
     : settings_(std::move(settings)),
-      basicAuth_("Basic " + base64(settings_.accountSid + ":" + settings_.authToken)) {}
+      basicAuth_("Basic " + sdk::base64(settings_.accountSid + ":" + settings_.authToken)) {}
 
 sdk::VerificationCallRequest VerificationCallBuilder::build(
     const sdk::VerificationCall& call) const {

@@ -8,7 +8,6 @@
 #include "switchboard/sdk/ProviderText.h"
 #include "switchboard/sdk/SendResponses.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -604,15 +603,6 @@ std::string sha256Hex(std::string_view data) {
     return sdk::detail::toHex(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
-std::string base64(std::string_view data) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << data;
-    encoder.close();
-    return out.str();
-}
-
 // The bodySHA256 query parameter, decoded as URLSearchParams.get() decodes it; nullopt when
 // absent (then the body is a form).
 std::optional<std::string> bodyHashParameter(const sdk::HttpRequest& request) {
@@ -783,7 +773,7 @@ TwilioPlugin::TwilioPlugin(const sdk::InstanceConfig& config) {
                  "twilio: validate_signatures is false: X-Twilio-Signature is not checked and "
                  "anyone who knows the webhook URL can post messages and statuses");
 
-    basicAuth_ = "Basic " + base64(accountSid_ + ":" + authToken_);
+    basicAuth_ = "Basic " + sdk::base64(accountSid_ + ":" + authToken_);
 }
 
 bool TwilioPlugin::detect(const sdk::HttpRequest& request) const {

@@ -43,16 +43,21 @@ inline std::string hmacSha256Hex(std::string_view key, std::string_view data) {
     return detail::toHex(detail::hmacRaw(EVP_sha256(), key, data));
 }
 
-/// Base64 (standard alphabet, padded, no line breaks) HMAC-SHA1 of `data` under `key`, as
-/// Twilio's X-Twilio-Signature uses.
-inline std::string hmacSha1Base64(std::string_view key, std::string_view data) {
-    std::string raw = detail::hmacRaw(EVP_sha1(), key, data);
+/// `data` (raw bytes) in base64: standard alphabet, padded, no line breaks (RFC 4648 §4),
+/// as HTTP Basic credentials and Twilio's signatures use it. Never throws.
+inline std::string base64(std::string_view data) {
     std::ostringstream out;
     Poco::Base64Encoder encoder(out);
     encoder.rdbuf()->setLineLength(0);
-    encoder << raw;
+    encoder << data;
     encoder.close();
     return out.str();
+}
+
+/// Base64 (standard alphabet, padded, no line breaks) HMAC-SHA1 of `data` under `key`, as
+/// Twilio's X-Twilio-Signature uses.
+inline std::string hmacSha1Base64(std::string_view key, std::string_view data) {
+    return base64(detail::hmacRaw(EVP_sha1(), key, data));
 }
 
 }  // namespace switchboard::sdk
