@@ -149,6 +149,7 @@ void checkEvents(const HookResult& result) {
             requireStringMember(where, *event, "raw_status", true);
             requireStringMember(where, *event, "error_code", false);
             requireStringMember(where, *event, "error_message", false);
+            requireStringMember(where, *event, "callback_id", false);
             (void)messaging::ReceiptEvent::fromJson(event);
         } else {
             finding(where + " has unknown type '" + type + "'");
@@ -179,12 +180,14 @@ void checkSendResult(const std::string& hook, const HookResult& result) {
     }
 }
 
-// plugin_abi.h, build_send: {"method", "url", "headers", "body"}, read by the host's codec.
+// plugin_abi.h, build_send: {"method", "url", "headers", "body"[, "sender"]}, read by the
+// host's codec.
 void checkOutgoingRequest(const std::string& where, const Object::Ptr& request) {
     require(!request.isNull(), where + " is not an object");
     requireStringMember(where, *request, "method", true);
     requireStringMember(where, *request, "url", true);
     requireStringMember(where, *request, "body", true);
+    requireStringMember(where, *request, "sender", false);
     requireStringMap(where + " headers", request->getObject("headers"));
     try {
         (void)messaging::parseOutgoingRequest(util::toJson(request));

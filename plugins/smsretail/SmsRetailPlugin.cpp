@@ -299,9 +299,12 @@ sdk::ProviderRequest SmsRetailPlugin::buildSend(const sdk::OutboundMessage& mess
     body.set(send_.text, message.text);
     if (message.from && !Poco::trim(*message.from).empty()) body.set(send_.from, *message.from);
     body.set(send_.reference, message.messageId);
-    return sdk::jsonPostRequest(*sendUrl_, authHeader_,
-                                authScheme_.empty() ? *apiKey_ : authScheme_ + " " + *apiKey_,
-                                body);
+    sdk::ProviderRequest request =
+        sdk::jsonPostRequest(*sendUrl_, authHeader_,
+                             authScheme_.empty() ? *apiKey_ : authScheme_ + " " + *apiKey_, body);
+    // Without a "from" the provider's account default is used, which is not known here.
+    if (message.from && !Poco::trim(*message.from).empty()) request.sender = *message.from;
+    return request;
 }
 
 sdk::SendResult SmsRetailPlugin::parseSendResponse(const sdk::HttpResponse& response) const {

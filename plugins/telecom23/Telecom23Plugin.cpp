@@ -301,7 +301,9 @@ sdk::ProviderRequest Telecom23Plugin::buildSend(const sdk::OutboundMessage& mess
     body.set("to", to);
     body.set("message", message.text);
     body.set("sender_id", sender);
-    return sdk::jsonPostRequest(sendUrl_, "X-API-Key", apiKey_, body);
+    sdk::ProviderRequest request = sdk::jsonPostRequest(sendUrl_, "X-API-Key", apiKey_, body);
+    request.sender = sender;
+    return request;
 }
 
 sdk::SendResult Telecom23Plugin::parseSendResponse(const sdk::HttpResponse& response) const {

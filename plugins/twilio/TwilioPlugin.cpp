@@ -44,6 +44,7 @@ constexpr std::size_t kMaxParameters = 1000;
 constexpr long long kMaxMedia = 100;
 constexpr const char* kEmptyTwiml = R"(<?xml version="1.0" encoding="UTF-8"?><Response/>)";
 constexpr const char* kFormType = "application/x-www-form-urlencoded";
+constexpr const char* kIdempotencyHeader = "i-twilio-idempotency-token";
 
 // Twilio's raw MessageStatus → canonical status. The host matches exactly, then
 // case-insensitively, and applies YAML status_map overrides on top. Sources: the status
@@ -682,10 +683,24 @@ std::vector<std::string> mediaUrlsOf(const Params& fields) {
     return media;
 }
 
-sdk::WebhookEvent eventOf(const Params& fields) {
-    const std::string sid = messageSidOf(fields);
+// The status a status callback reports: MessageStatus, else the deprecated SmsStatus
+// [callbacks] — except SmsStatus "received"/"receiving", which Twilio puts on incoming
+// messages [inbound] and which is no status of a message we sent. nullopt: no status.
+std::optional<std::string> callbackStatusOf(const Params& fields) {
     if (auto status = field(fields, "MessageStatus")) {
         if (status->empty()) throw BadInput("MessageStatus is empty");
+        return status;
+    }
+    auto legacy = nonEmptyField(fields, "SmsStatus");
+    if (!legacy) return std::nullopt;
+    const std::string lower = Poco::toLower(*legacy);
+    if (lower == "received" || lower == "receiving") return std::nullopt;
+    return legacy;
+}
+
+sdk::WebhookEvent eventOf(const Params& fields) {
+    const std::string sid = messageSidOf(fields);
+    if (auto status = callbackStatusOf(fields)) {
         sdk::DeliveryReceipt receipt;
         receipt.providerRef = sid;
         receipt.rawStatus = *status;
@@ -694,6 +709,13 @@ sdk::WebhookEvent eventOf(const Params& fields) {
             receipt.errorMessage = sdk::excerpt(*message);
         return receipt;
     }
+    // Every incoming-message request carries Body, empty for a media-only MMS [inbound]. A
+    // request with neither a status nor a Body is a status callback that lost its status:
+    // read as an MO it would become an empty inbound message from our own number.
+    if (!field(fields, "Body"))
+        throw BadInput(
+            "neither MessageStatus/SmsStatus (status callback) nor Body (incoming "
+            "message)");
     sdk::InboundMessage inbound;
     auto from = nonEmptyField(fields, "From");
     if (!from) throw BadInput("missing From");
@@ -825,8 +847,11 @@ TwilioPlugin::Params TwilioPlugin::fieldsOf(const sdk::HttpRequest& request) con
         }
         return fields;
     }
+    // Twilio always declares its form [inbound]; a body that does not is not read as one.
     auto type = request.header("content-type");
-    if (type && Poco::toLower(*type).find(kFormType) == std::string::npos)
+    if (!type)
+        throw BadInput(std::string("no Content-Type: expected a form body (") + kFormType + ")");
+    if (Poco::toLower(*type).find(kFormType) == std::string::npos)
         throw BadInput(std::string("expected a form body (Content-Type ") + kFormType + "), got '" +
                        sdk::excerpt(*type) + "'");
     auto params = parseQuerystring(request.body);
@@ -834,13 +859,35 @@ TwilioPlugin::Params TwilioPlugin::fieldsOf(const sdk::HttpRequest& request) con
     return *params;
 }
 
+namespace {
+
+// Twilio numbers each webhook request with I-Twilio-Idempotency-Token and sends the same
+// token again when it retries that request [overrides]: the identity of a status callback.
+sdk::WebhookEvent eventOf(const sdk::HttpRequest& request, const Params& fields) {
+    sdk::WebhookEvent event = eventOf(fields);
+    if (auto* receipt = std::get_if<sdk::DeliveryReceipt>(&event)) {
+        if (auto token = request.header(kIdempotencyHeader)) {
+            // Twilio's tokens are UUID-like; anything else (control bytes, non-ASCII, an
+            // oversized value) is not trusted as an identity and the callback is unnumbered.
+            const std::string trimmed = Poco::trim(*token);
+            const bool printable = std::all_of(trimmed.begin(), trimmed.end(),
+                                               [](char c) { return c > 0x20 && c < 0x7f; });
+            if (!trimmed.empty() && trimmed.size() <= 128 && printable)
+                receipt->callbackId = trimmed;
+        }
+    }
+    return event;
+}
+
+}  // namespace
+
 std::vector<sdk::WebhookEvent> TwilioPlugin::parse(const sdk::HttpRequest& request) const {
-    return {eventOf(fieldsOf(request))};
+    return {eventOf(request, fieldsOf(request))};
 }
 
 std::string TwilioPlugin::parseDocument(const sdk::HttpRequest& request) const {
     const Params fields = fieldsOf(request);
-    const sdk::WebhookEvent event = eventOf(fields);
+    const sdk::WebhookEvent event = eventOf(request, fields);
     const std::string json = sdk::detail::eventsToJson({event});
     if (!std::holds_alternative<sdk::InboundMessage>(event)) return json;
     Poco::JSON::Parser parser;
@@ -855,9 +902,12 @@ sdk::ProviderRequest TwilioPlugin::buildSend(const sdk::OutboundMessage& message
     const std::string to = Poco::trim(message.to);
     if (to.empty()) throw BadInput("empty recipient");
     std::string body = "To=" + formEncode(to);
+    std::optional<std::string> sender;  // a Messaging Service picks the number itself
     if (message.from && !Poco::trim(*message.from).empty()) {
-        body += "&From=" + formEncode(Poco::trim(*message.from));
+        sender = Poco::trim(*message.from);
+        body += "&From=" + formEncode(*sender);
     } else if (from_) {
+        sender = *from_;
         body += "&From=" + formEncode(*from_);
     } else if (messagingServiceSid_) {
         body += "&MessagingServiceSid=" + formEncode(*messagingServiceSid_);
@@ -876,6 +926,7 @@ sdk::ProviderRequest TwilioPlugin::buildSend(const sdk::OutboundMessage& message
     request.headers = {
         {"Authorization", basicAuth_}, {"Content-Type", kFormType}, {"Accept", "application/json"}};
     request.body = std::move(body);
+    request.sender = std::move(sender);
     return request;
 }
 

@@ -6,6 +6,7 @@
 #include "plugins/twilio/TwilioNodeOracle.h"
 #include "store/MessageRepository.h"
 #include "support/FakeProviderServer.h"
+#include "support/FormBodies.h"
 #include "support/HttpCall.h"
 #include "support/JsonApi.h"
 #include "support/ServiceProcess.h"
@@ -48,14 +49,6 @@ std::string basicAuthOf(const RecordedRequest& r) {
     std::istringstream in(value.substr(value.find(' ') + 1));
     Poco::Base64Decoder decoder(in);
     return std::string((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
-}
-
-std::map<std::string, std::string> formFields(const std::string& body) {
-    Poco::URI uri;
-    uri.setRawQuery(body);
-    std::map<std::string, std::string> fields;
-    for (const auto& [key, value] : uri.getQueryParameters()) fields[key] = value;
-    return fields;
 }
 
 // The rows of one table in a TestDatabase::dump(), as text.
@@ -402,18 +395,7 @@ TEST_P(TenantCredentials, ADroppedKeyStillInUseIsReportedAndNeverFallsBackToTheO
 
 // ---- webhooks signed with the tenant's own token (signatures by Twilio's Node SDK) -------
 
-using Params = std::vector<std::pair<std::string, std::string>>;
-
-std::string formEncode(const Params& params) {
-    std::string body;
-    for (const auto& [key, value] : params) {
-        std::string k, v;
-        Poco::URI::encode(key, "!#$&'()*+,/:;=?@[]", k);
-        Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", v);
-        body += (body.empty() ? "" : "&") + k + "=" + v;
-    }
-    return body;
-}
+using Params = FormParams;
 
 Params statusCallback(const std::string& accountSid, const std::string& sid,
                       const std::string& status) {

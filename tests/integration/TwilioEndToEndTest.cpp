@@ -8,6 +8,7 @@
 //    the public URL (server.public_base_url + route), never by the code under test.
 #include "plugins/twilio/TwilioNodeOracle.h"
 #include "support/FakeProviderServer.h"
+#include "support/FormBodies.h"
 #include "support/HttpCall.h"
 #include "support/JsonApi.h"
 #include "support/ServiceProcess.h"
@@ -33,7 +34,7 @@ namespace switchboard::testing {
 namespace {
 
 using Poco::JSON::Object;
-using Params = std::vector<std::pair<std::string, std::string>>;
+using Params = FormParams;
 
 constexpr const char* kAccountSid = "AC0123456789abcdef0123456789abcdef";
 constexpr const char* kAuthToken = "e2e-twilio-auth-token-0123456789abcdef";
@@ -55,26 +56,6 @@ std::string base64(const std::string& data) {
     encoder << data;
     encoder.close();
     return out.str();
-}
-
-std::string formEncode(const Params& params) {
-    std::string body;
-    for (const auto& [key, value] : params) {
-        std::string k, v;
-        Poco::URI::encode(key, "!#$&'()*+,/:;=?@[]", k);
-        Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", v);
-        body += (body.empty() ? "" : "&") + k + "=" + v;
-    }
-    return body;
-}
-
-// The recorded send request's form fields, decoded by Poco.
-std::map<std::string, std::string> formFields(const std::string& body) {
-    Poco::URI uri;
-    uri.setRawQuery(body);
-    std::map<std::string, std::string> fields;
-    for (const auto& [key, value] : uri.getQueryParameters()) fields[key] = value;
-    return fields;
 }
 
 // A YAML configuration written out by hand: `storageBlock` (TestDatabase::storageYaml()), one

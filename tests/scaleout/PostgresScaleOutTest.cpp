@@ -161,6 +161,56 @@ TEST_F(PostgresScaleOut, ThreeProcessesSendEveryMessageExactlyOnce) {
     EXPECT_EQ(countWhere("status = 'SENT'"), 5000);
 }
 
+// The same MO webhook arriving at several processes at once (a provider retrying on a
+// timeout while the first attempt is still being handled, or retrying through another node of
+// the load balancer) is stored once: the schema's unique index decides, not a check before
+// the insert, which two transactions can both pass.
+TEST_F(PostgresScaleOut, TheSameWebhookFiredConcurrentlyAtThreeProcessesIsStoredOnce) {
+    startProcesses(3, 60);
+    constexpr int kWebhooks = 30;
+    constexpr int kCopies = 6;  // two per process, all released together
+    std::atomic<int> ready{0};
+    std::atomic<int> failures{0};
+    for (int w = 0; w < kWebhooks; ++w) {
+        const std::string body = R"({"sender":"+15550109999","receiver":"+15550100001",)"
+                                 R"("message":"race )" +
+                                 std::to_string(w) + R"(","id":"race-)" + std::to_string(w) +
+                                 R"(","usedmodem":"3","port":"12"})";
+        std::vector<std::thread> copies;
+        ready = 0;
+        for (int c = 0; c < kCopies; ++c) {
+            copies.emplace_back([&, c] {
+                ++ready;
+                while (ready < kCopies) std::this_thread::yield();
+                try {
+                    auto r = httpCall(ports_[static_cast<std::size_t>(c) % ports_.size()], "POST",
+                                      "/api/webhook/extreme",
+                                      {{"Content-Type", "application/json"}}, body);
+                    if (r.status != 200) ++failures;
+                } catch (const std::exception&) {
+                    ++failures;
+                }
+            });
+        }
+        for (auto& t : copies) t.join();
+    }
+    EXPECT_EQ(failures.load(), 0) << "every copy is acknowledged";
+    EXPECT_EQ(countWhere("direction = 'inbound'"), kWebhooks);
+    EXPECT_EQ(countWhere("direction = 'inbound' AND provider_ref LIKE 'race-%' AND tenant_id = "
+                         "'acme' AND contact_id IS NOT NULL"),
+              kWebhooks);
+    // Every copy left its record: one accepted, the rest duplicates.
+    auto db = storage_.open(1);
+    Poco::Int64 accepted = 0, duplicates = 0;
+    db->read([&](Poco::Data::Session& s) {
+        s << "SELECT COUNT(*) FROM webhook_events WHERE outcome = 'accepted'", into(accepted), now;
+        s << "SELECT COUNT(*) FROM webhook_events WHERE outcome = 'duplicate'", into(duplicates),
+            now;
+    });
+    EXPECT_EQ(accepted, kWebhooks);
+    EXPECT_EQ(duplicates, kWebhooks * (kCopies - 1));
+}
+
 TEST_F(PostgresScaleOut, AKilledProcessLosesNothingAndOnlyItsLeasedMessagesMayRepeat) {
     startProcesses(3, 5);
     // A slow provider keeps several messages in flight, so the kill lands mid-dispatch.

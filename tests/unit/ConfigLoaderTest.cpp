@@ -228,6 +228,33 @@ TEST(ConfigLoader, OtherSectionsAreValidated) {
     EXPECT_CONFIG_ERROR(y.text(), "plugins.dir: unknown key");
 }
 
+TEST(ConfigLoader, RejectStatusAndStatusCallbackRouteAreChecked) {
+    Yaml y;
+    EXPECT_EQ(loadConfigText(y.text(), ".").routes.front().rejectStatus, 200);
+    y.routes += "    reject_status: 401\n";
+    EXPECT_EQ(loadConfigText(y.text(), ".").routes.front().rejectStatus, 401);
+    y = Yaml();
+    y.routes += "    reject_status: 302\n";
+    EXPECT_CONFIG_ERROR(y.text(),
+                        "routes[0].reject_status: must be 200 (default), 400, 401 or 403");
+    y = Yaml();
+    y.routes += "  - path: /api/webhook/extreme-status\n    providers: [p1]\n";
+    y.providers =
+        "providers:\n  - id: p1\n    plugin: extreme\n"
+        "    status_callback_route: /api/webhook/extreme-status\n"
+        "  - id: p2\n    plugin: extreme\n";
+    EXPECT_EQ(loadConfigText(y.text(), ".").providers.front().statusCallbackRoute,
+              "/api/webhook/extreme-status");
+    // It must be a route that serves the instance.
+    y.providers =
+        "providers:\n  - id: p1\n    plugin: extreme\n"
+        "  - id: p2\n    plugin: extreme\n"
+        "    status_callback_route: /api/webhook/extreme-status\n";
+    EXPECT_CONFIG_ERROR(y.text(),
+                        "providers[1].status_callback_route: '/api/webhook/"
+                        "extreme-status' is not a route serving p2");
+}
+
 TEST(ConfigLoader, ProviderErrorsNameTheEntry) {
     Yaml y;
     y.providers = "providers:\n  - id: p1\n    plugin: extreme\n    transport: smtp\n";

@@ -87,8 +87,8 @@ class ParkedReceiptTest : public ::testing::TestWithParam<std::string> {
                           std::to_string(at) + "}";
         ReceiptOutcome outcome;
         db_->write([&](Poco::Data::Session& s) {
-            outcome = DeliveryReceiptRecorder::record(s, *provider_, {ref, rawStatus, "", ""},
-                                                      webhook, scopedTenant, at);
+            outcome = DeliveryReceiptRecorder::record(
+                s, *provider_, {ref, rawStatus, "", "", "", ""}, webhook, scopedTenant, at);
         });
         return outcome;
     }

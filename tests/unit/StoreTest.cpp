@@ -66,7 +66,9 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
         m.body = "hi there";
         m.status = status::kReceived;
         m.providerInstance = "extreme-main";
-        m.providerRef = "ext-in-1";
+        // Each inbound is its own MO: the schema refuses one provider message id twice.
+        static int sequence = 0;
+        m.providerRef = "ext-in-" + std::to_string(++sequence);
         m.replyContextJson = context;
         m.routingModem = "3";
         m.routingPort = "7";
@@ -474,7 +476,7 @@ TEST_P(StoreTest, MessageRoundTripKeepsEveryField) {
     EXPECT_EQ(got->body, "hi there");
     EXPECT_EQ(got->status, "RECEIVED");
     EXPECT_EQ(got->providerInstance, "extreme-main");
-    EXPECT_EQ(got->providerRef, "ext-in-1");
+    EXPECT_EQ(got->providerRef, m.providerRef);
     EXPECT_EQ(got->replyContextJson, R"({"usedmodem":"3","port":"7"})");
     EXPECT_EQ(got->routingModem, "3");
     EXPECT_EQ(got->routingPort, "7");

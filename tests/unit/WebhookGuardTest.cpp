@@ -165,8 +165,8 @@ TEST(WebhookGuard, AllowListAdmitsOnlyListedNetworks) {
     EXPECT_FALSE(guard.rejection(from("::ffff:203.0.113.5")));  // IPv4-mapped peer
     auto refused = guard.rejection(from("198.51.100.1"));
     ASSERT_TRUE(refused);
-    EXPECT_NE(refused->find("198.51.100.1"), std::string::npos);
-    EXPECT_NE(refused->find("allow_ips"), std::string::npos);
+    EXPECT_NE(refused->reason.find("198.51.100.1"), std::string::npos);
+    EXPECT_NE(refused->reason.find("allow_ips"), std::string::npos);
     EXPECT_TRUE(guard.rejection(from("not-an-address")));
     EXPECT_FALSE(guard.verifySignature());
 }
@@ -190,8 +190,8 @@ TEST(WebhookGuard, SharedSecretMustBePresentAndExact) {
     for (const auto& headers : wrong) {
         auto refused = guard.rejection(from("198.51.100.1", headers));
         ASSERT_TRUE(refused);
-        EXPECT_EQ(refused->find(kSharedSecret), std::string::npos);  // never echoed
-        EXPECT_NE(refused->find("x-hook-secret"), std::string::npos);
+        EXPECT_EQ(refused->reason.find(kSharedSecret), std::string::npos);  // never echoed
+        EXPECT_NE(refused->reason.find("x-hook-secret"), std::string::npos);
     }
 }
 

@@ -13,7 +13,9 @@
  *   newer minor appended.
  *   History: 1.0 messaging hooks; 1.1 sb_http_request.received_at_ms; 1.2 SB_CAP_TELEPHONY
  *   and the four telephony hooks appended to sb_plugin_hooks. A 1.0/1.1 plugin still loads
- *   in a 1.2 host: its shorter hook table simply has no telephony hooks.
+ *   in a 1.2 host: its shorter hook table simply has no telephony hooks. Optional document
+ *   keys added since (build_send's "sender", a receipt's "callback_id") need no version: readers
+ * ignore unknown keys.
  *
  * Entry point
  *   A plugin library exports exactly one symbol, `sb_plugin_entry` (see the bottom of this
@@ -183,7 +185,9 @@ typedef struct sb_plugin_hooks {
           "routing": {"modem": "...", "port": "..."} -- optional, for the modem/port
                                                       route table }
          {"type": "delivery_receipt", "provider_ref": "...", "raw_status": "...",
-          "error_code": "..." (optional), "error_message": "..." (optional)}
+          "error_code": "..." (optional), "error_message": "..." (optional),
+          "callback_id": "..." (optional: the provider's id of this callback, repeated on
+                                its retries; the host stores each such callback once)}
        SB_BAD_INPUT with a reason when the payload is malformed. */
     sb_status (*parse)(sb_instance* instance, const sb_http_request* request, sb_output* out);
 
@@ -195,7 +199,11 @@ typedef struct sb_plugin_hooks {
           "status_callback_url": "https://..." or null}
        On SB_OK, out holds
          {"method": "POST", "url": "https://...", "headers": {"Name": "value", ...},
-          "body": "exact body text"}
+          "body": "exact body text",
+          "sender": "+E164 or sender id"  -- optional: the sender the body names (the
+                                             message's "from", else the instance's default),
+                                             stored on the message as what went on the wire;
+                                             omitted when the provider picks one itself}
        SB_BAD_INPUT when the message cannot be expressed for this provider. */
     sb_status (*build_send)(sb_instance* instance, sb_str message_json, sb_output* out);
 

@@ -83,6 +83,10 @@ struct ProviderConfig {
     /// The name tenants use for these credentials (PUT /api/credentials/{name}); defaults to
     /// the plugin name, so the operator's instance ids never reach tenants.
     std::string tenantCredentialName;
+    /// `status_callback_route`: the webhook route path whose URL sends carry as their status
+    /// callback (e.g. Twilio's StatusCallback) when several routes serve this instance; must
+    /// be one of them. Empty: the only route serving it alone, else the first such route.
+    std::string statusCallbackRoute;
 };
 
 /// A token bucket: `burst` requests at once, refilled at `perSecond`.
@@ -108,6 +112,10 @@ struct RouteConfig {
     WebhookAuthConfig auth;
     RateLimitConfig rateLimit;           ///< per source IP; defaults to limits.webhook_rate_limit
     std::size_t maxBodyBytes = 1 << 20;  ///< ≤ server.max_body_bytes (its default)
+    /// HTTP status for rejected callbacks (bad signature, shared secret, source IP, malformed
+    /// payload): 200 (default, the SPEC's rule: the sender learns nothing and does not retry
+    /// forged traffic), or 400/401/403 with the error envelope, to debug a route.
+    int rejectStatus = 200;
 };
 
 /// `limits:` — abuse limits on the HTTP surface.

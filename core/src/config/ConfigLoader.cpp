@@ -8,6 +8,7 @@
 #include "util/CidrSet.h"
 #include "util/E164.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -176,6 +177,7 @@ ProviderConfig readProvider(const YAML::Node& node, const std::string& path,
     p.label = r.string("label", "");
     if (p.label.size() > 64) throw ConfigError(r.childPath("label"), "at most 64 characters");
     readTenantCredentials(r, p);
+    p.statusCallbackRoute = r.string("status_callback_route", "");
     const YAML::Node statuses = r.child("status_map");
     if (statuses.IsDefined() && !statuses.IsNull()) {
         if (!statuses.IsMap()) throw ConfigError(r.childPath("status_map"), "expected a mapping");
@@ -294,6 +296,17 @@ AppConfig build(const YAML::Node& root, const std::string& baseDir, const std::s
         route.finish();
         config.routes.push_back(std::move(rc));
     });
+    for (std::size_t i = 0; i < config.providers.size(); ++i) {
+        const ProviderConfig& p = config.providers[i];
+        if (p.statusCallbackRoute.empty()) continue;
+        const bool serves = std::any_of(config.routes.begin(), config.routes.end(), [&](auto& rc) {
+            return rc.path == p.statusCallbackRoute &&
+                   std::find(rc.providers.begin(), rc.providers.end(), p.id) != rc.providers.end();
+        });
+        if (!serves)
+            throw ConfigError(p.keyPath + ".status_callback_route",
+                              "'" + p.statusCallbackRoute + "' is not a route serving " + p.id);
+    }
 
     std::set<std::string> tenantIds, numbers, keys;
     forEachItem(r, "tenants", [&](const YAML::Node& node, const std::string& path) {

@@ -102,6 +102,12 @@ void readRouteProtection(YamlReader& route, const ServerConfig& server, const Li
     rc.maxBodyBytes = static_cast<std::size_t>(
         route.integer("max_body_bytes", static_cast<long long>(server.maxBodyBytes), 256,
                       static_cast<long long>(server.maxBodyBytes)));
+    rc.rejectStatus = static_cast<int>(route.integer("reject_status", rc.rejectStatus, 200, 403));
+    if (rc.rejectStatus != 200 && rc.rejectStatus != 400 && rc.rejectStatus != 401 &&
+        rc.rejectStatus != 403)
+        throw ConfigError(
+            route.childPath("reject_status"),
+            "must be 200 (default), 400, 401 or 403, got " + std::to_string(rc.rejectStatus));
 }
 
 }  // namespace switchboard::config

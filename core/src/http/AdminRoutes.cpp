@@ -9,10 +9,16 @@
 #include "store/ModemRouteRepository.h"
 #include "store/TenantRepository.h"
 #include "store/WebhookEventRepository.h"
+#include "util/IsoTime.h"
 #include "util/JsonText.h"
 #include "util/SecretMasker.h"
 
 namespace switchboard::http {
+namespace {
+
+constexpr store::TimeMs kRefusalWindowMs = 24LL * 3600 * 1000;
+
+}  // namespace
 
 void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
     router.add("GET", "/api/admin/webhook/events", [&ctx, &auth](Exchange& ex) {
@@ -28,11 +34,46 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
 
     router.add("GET", "/api/admin/webhook/last", [&ctx, &auth](Exchange& ex) {
         auth.admin(ex);
-        auto latest = store::WebhookEventRepository(ctx.db).latest(1);
-        Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
+        store::WebhookEventRepository events(ctx.db);
+        auto latest = events.latest(1);
+        Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         root->set("event", latest.empty() ? Poco::Dynamic::Var()
                                           : Poco::Dynamic::Var(webhookEventJson(latest.front())));
+        // Refused callbacks of the last 24 h by cause, so a misconfigured route (wrong
+        // secret, missing allow-list entry) shows without reading the event list.
+        const store::TimeMs since = ctx.clock.nowMs() - kRefusalWindowMs;
+        Poco::JSON::Object::Ptr byReason = new Poco::JSON::Object;
+        std::int64_t total = 0;
+        for (const auto& [code, count] : events.refusalsByReason(since)) {
+            byReason->set(code, count);
+            total += count;
+        }
+        Poco::JSON::Object::Ptr refusals = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        refusals->set("since", util::isoTime(since));
+        refusals->set("total", total);
+        refusals->set("byReason", byReason);
+        root->set("refusals", refusals);
         ex.sendJson(200, root);
+    });
+
+    // Trace a provider's id (an outbound provider reference or an inbound MO id) to the
+    // message without database access, across tenants.
+    router.add("GET", "/api/admin/messages", [&ctx, &auth](Exchange& ex) {
+        auth.admin(ex);
+        store::AdminMessageFilter filter;
+        filter.providerRef = ex.query("providerRef").value_or("");
+        filter.providerInstance = ex.query("provider").value_or("");
+        filter.direction = ex.query("direction").value_or("");
+        filter.tenantId = ex.query("tenantId").value_or("");
+        if (!filter.direction.empty() && filter.direction != "inbound" &&
+            filter.direction != "outbound")
+            throw ApiError(400, "invalid_parameter", "'direction' must be inbound or outbound");
+        const store::PageRequest page = ex.page();
+        std::int64_t total = 0;
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        for (const auto& m : store::MessageRepository(ctx.db).search(filter, page, total))
+            items->add(adminMessageJson(m));
+        ex.sendJson(200, pageJson(items, page, total));
     });
 
     router.add("GET", "/api/admin/dry-run", [&ctx, &auth](Exchange& ex) {

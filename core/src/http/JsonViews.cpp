@@ -48,6 +48,15 @@ Poco::JSON::Object::Ptr messageJson(const store::Message& m) {
     return o;
 }
 
+Poco::JSON::Object::Ptr adminMessageJson(const store::Message& m) {
+    Poco::JSON::Object::Ptr o = messageJson(m);
+    o->set("tenantId", orNull(m.tenantId));
+    o->set("provider", m.providerInstance);
+    o->set("providerRef", orNull(m.providerRef));
+    o->set("errorDetail", orNull(m.errorDetail));
+    return o;
+}
+
 Poco::JSON::Object::Ptr contactJson(const store::Contact& c) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("id", c.id);
@@ -67,6 +76,7 @@ Poco::JSON::Object::Ptr webhookEventJson(const store::WebhookEventRecord& e) {
     o->set("provider", orNull(e.providerInstance));
     o->set("remoteAddr", e.remoteAddr);
     o->set("outcome", e.outcome);
+    o->set("reasonCode", orNull(e.reasonCode));
     o->set("reason", orNull(e.reason));
     o->set("tenantId", orNull(e.tenantId));
     o->set("messageId", orNull(e.messageId));

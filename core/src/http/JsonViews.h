@@ -12,6 +12,9 @@ namespace switchboard::http {
 /// Tenant-facing view of a message. Proxy mode: no provider name, provider reference,
 /// provider error text or reply context — only Switchboard's own fields and codes.
 Poco::JSON::Object::Ptr messageJson(const store::Message& m);
+/// The operator's view of a message: messageJson plus tenant, provider instance, provider
+/// reference and error detail (never shown to tenants).
+Poco::JSON::Object::Ptr adminMessageJson(const store::Message& m);
 
 Poco::JSON::Object::Ptr contactJson(const store::Contact& c);
 

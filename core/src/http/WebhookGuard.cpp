@@ -1,5 +1,6 @@
 #include "http/WebhookGuard.h"
 
+#include "messaging/WebhookReasonCodes.h"
 #include "util/Digest.h"
 
 #include <Poco/String.h>
@@ -19,9 +20,10 @@ RateLimiter::Decision WebhookGuard::admit(const std::string& source) {
     return limiter_.acquire(source);
 }
 
-std::optional<std::string> WebhookGuard::rejection(const plugin::WebhookRequest& request) const {
+std::optional<Refusal> WebhookGuard::rejection(const plugin::WebhookRequest& request) const {
     if (!allowIps_.empty() && !allowIps_.contains(request.remoteAddr))
-        return "source " + request.remoteAddr + " is not in the route's allow_ips";
+        return Refusal{messaging::reason::kIpNotAllowed,
+                       "source " + request.remoteAddr + " is not in the route's allow_ips"};
     if (!secretHeader_.empty()) {
         const std::string* presented = nullptr;
         for (const auto& [name, value] : request.headers) {
@@ -30,9 +32,12 @@ std::optional<std::string> WebhookGuard::rejection(const plugin::WebhookRequest&
                 break;
             }
         }
-        if (presented == nullptr) return "shared-secret header " + secretHeader_ + " is missing";
+        if (presented == nullptr)
+            return Refusal{messaging::reason::kSharedSecret,
+                           "shared-secret header " + secretHeader_ + " is missing"};
         if (!util::constantTimeEquals(*presented, secret_))
-            return "shared-secret header " + secretHeader_ + " does not match";
+            return Refusal{messaging::reason::kSharedSecret,
+                           "shared-secret header " + secretHeader_ + " does not match"};
     }
     return std::nullopt;
 }

@@ -11,6 +11,12 @@
 
 namespace switchboard::http {
 
+/// Why a request failed a route's own checks.
+struct Refusal {
+    std::string code;    ///< messaging/WebhookReasonCodes.h: ip_not_allowed | shared_secret
+    std::string reason;  ///< for the log and the record; never holds a secret
+};
+
 /// The route-level protection of one webhook route (`routes[].auth`, `rate_limit`,
 /// `max_body_bytes`), applied before any plugin sees the request. Thread-safe.
 class WebhookGuard {
@@ -28,7 +34,7 @@ class WebhookGuard {
     /// header must be present and equal the configured value (constant-time compare) when
     /// set. Header names in `request.headers` are lower-case. The reason never contains the
     /// secret or the presented value.
-    std::optional<std::string> rejection(const plugin::WebhookRequest& request) const;
+    std::optional<Refusal> rejection(const plugin::WebhookRequest& request) const;
 
     /// Whether the provider plugin's verify hook runs after these checks.
     bool verifySignature() const { return verifySignature_; }

@@ -1,6 +1,7 @@
 #include "http/ClientAddress.h"
 #include "http/Routes.h"
 #include "http/WebhookGuard.h"
+#include "messaging/WebhookReasonCodes.h"
 
 #include <Poco/Logger.h>
 #include <Poco/String.h>
@@ -40,7 +41,8 @@ plugin::WebhookRequest describe(Exchange& ex, const std::string& source,
             "/min per source exceeded; " + std::to_string(decision.unreported) +
             " more refused since the last report";
         try {
-            ctx.webhooks.reject(route, request, "rate_limited", reason);
+            ctx.webhooks.reject(route, request, "rate_limited", messaging::reason::kRateLimited,
+                                reason);
         } catch (const std::exception& e) {
             // The refusal stands without its record; the log line says why.
             Poco::Logger::get("webhook").warning(
@@ -58,7 +60,7 @@ plugin::WebhookRequest describe(Exchange& ex, const std::string& source,
 [[noreturn]] void refuseTooLarge(ServiceContext& ctx, const config::RouteConfig& route,
                                  plugin::WebhookRequest request, std::size_t limit) {
     request.body.clear();
-    ctx.webhooks.reject(route, request, "rejected",
+    ctx.webhooks.reject(route, request, "rejected", messaging::reason::kBodyTooLarge,
                         "body exceeds the route's " + std::to_string(limit) + " bytes");
     throw ApiError(413, "body_too_large",
                    "request body exceeds " + std::to_string(limit) + " bytes");
@@ -91,8 +93,9 @@ void addWebhookRoutes(Router& router, ServiceContext& ctx) {
             if (request.body.size() > limit) refuseTooLarge(ctx, route, request, limit);
 
             messaging::WebhookReply reply;
-            if (auto reason = guard->rejection(request)) {
-                reply = ctx.webhooks.reject(route, request, "rejected", *reason);
+            if (auto refusal = guard->rejection(request)) {
+                reply =
+                    ctx.webhooks.reject(route, request, "rejected", refusal->code, refusal->reason);
             } else {
                 reply = ctx.webhooks.handle(route, request, guard->verifySignature());
             }

@@ -1,6 +1,7 @@
 #include "messaging/DeliveryReceiptRecorder.h"
 
 #include "messaging/DeliveryStatusMerger.h"
+#include "messaging/WebhookReasonCodes.h"
 #include "store/DeliveryEventRepository.h"
 #include "store/FailureEventRepository.h"
 #include "store/MessageRepository.h"
@@ -21,13 +22,24 @@ struct ReceiptSource {
     store::TimeMs receivedAt = 0;
 };
 
+enum class Applied { StatusChanged, Unchanged, Duplicate };
+
 /// Appends the delivery event for `message`, merges its status and raises the failure
-/// event; returns whether the status changed.
-bool applyTo(Poco::Data::Session& s, const plugin::Provider& provider,
-             const store::Message& message, const ReceiptEvent& receipt,
-             const ReceiptSource& source, std::string& canonical) {
+/// event. The same callback (same callback key) already logged is a Duplicate and changes
+/// nothing: a provider retry that repeats its callback id, a re-run of this request's own
+/// transaction, or — on PostgreSQL — the same numbered callback handled by another process at
+/// the same time, whose event insert then waits for ours and does nothing.
+Applied applyTo(Poco::Data::Session& s, const plugin::Provider& provider,
+                const store::Message& message, const ReceiptEvent& receipt,
+                const ReceiptSource& source, std::string& canonical) {
     canonical = provider.statuses.normalise(receipt.rawStatus);
+    if (!receipt.callbackKey.empty() &&
+        store::DeliveryEventRepository::contains(s, provider.config.id, receipt.providerRef,
+                                                 receipt.callbackKey))
+        return Applied::Duplicate;
     const StatusMerge merge = mergeStatus(message.status, canonical);
+    // A compare-and-set on the status we read: a concurrent copy of this callback that
+    // committed first leaves nothing to change, so at most one of them applies.
     const bool applied =
         merge.changes && store::MessageRepository::applyDeliveryStatus(
                              s, message.id, message.status, merge.status, source.receivedAt);
@@ -44,7 +56,12 @@ bool applyTo(Poco::Data::Session& s, const plugin::Provider& provider,
     event.receivedAt = source.receivedAt;
     event.ip = source.ip;
     event.applied = applied;
-    store::DeliveryEventRepository::append(s, event);
+    event.callbackKey = receipt.callbackKey;
+    if (!store::DeliveryEventRepository::append(s, event)) {
+        // Only a concurrent twin gets here, and its status change is the one that stood.
+        if (applied) throw store::StoreUnavailable("delivery receipt raced its own duplicate");
+        return Applied::Duplicate;
+    }
 
     if (applied && merge.becameFailure) {
         std::string detail = receipt.rawStatus;
@@ -55,7 +72,7 @@ bool applyTo(Poco::Data::Session& s, const plugin::Provider& provider,
         logger().warning("message %s ended %s (%s)", std::to_string(message.id), merge.status,
                          detail);
     }
-    return applied;
+    return applied ? Applied::StatusChanged : Applied::Unchanged;
 }
 
 }  // namespace
@@ -85,6 +102,7 @@ ReceiptOutcome DeliveryReceiptRecorder::record(Poco::Data::Session& s,
                       " receipts already wait for theirs on this instance)";
         if (!refusal.empty()) {
             webhook.outcome = "ignored";
+            webhook.reasonCode = reason::kUnknownReference;
             webhook.reason = refusal;
             store::WebhookEventRepository::insert(s, webhook);
             logger().warning("delivery receipt provider=%s ref=%s status=%s: %s, discarded",
@@ -100,6 +118,7 @@ ReceiptOutcome DeliveryReceiptRecorder::record(Poco::Data::Session& s,
         parked.rawPayload = webhook.payload;
         parked.ip = webhook.remoteAddr;
         parked.scopedTenant = scopedTenant;
+        parked.callbackKey = receipt.callbackKey;
         parked.receivedAt = now;
         // The same callback parked already: the provider repeated it, or this transaction is
         // a retry of one whose commit went through (Database::write).
@@ -120,11 +139,20 @@ ReceiptOutcome DeliveryReceiptRecorder::record(Poco::Data::Session& s,
     }
 
     std::string canonical;
-    const bool applied = applyTo(s, provider, *message, receipt,
-                                 {webhook.payload, webhook.remoteAddr, now}, canonical);
-    webhook.outcome = "accepted";
+    const Applied result = applyTo(s, provider, *message, receipt,
+                                   {webhook.payload, webhook.remoteAddr, now}, canonical);
     webhook.tenantId = message->tenantId.value_or("");
     webhook.messageId = message->id;
+    if (result == Applied::Duplicate) {
+        webhook.outcome = "duplicate";
+        webhook.reasonCode = reason::kDuplicate;
+        webhook.reason = "delivery receipt " + receipt.providerRef + " " + receipt.rawStatus +
+                         " already recorded";
+        store::WebhookEventRepository::insert(s, webhook);
+        return {" dlr=" + receipt.providerRef + ":duplicate", false};
+    }
+    const bool applied = result == Applied::StatusChanged;
+    webhook.outcome = "accepted";
     webhook.reason =
         applied ? "" : "status stays " + message->status + " (received " + canonical + ")";
     store::WebhookEventRepository::insert(s, webhook);
@@ -163,9 +191,17 @@ int DeliveryReceiptRecorder::applyParked(store::Database& db, const plugin::Prov
                     provider.config.id, providerRef, *r.scopedTenant);
                 continue;
             }
-            ReceiptEvent receipt{r.providerRef, r.rawStatus, r.errorCode, r.errorMessage};
+            ReceiptEvent receipt{r.providerRef,  r.rawStatus, r.errorCode,
+                                 r.errorMessage, {},          r.callbackKey};
             std::string canonical;
-            applyTo(s, provider, *message, receipt, {r.rawPayload, r.ip, r.receivedAt}, canonical);
+            if (applyTo(s, provider, *message, receipt, {r.rawPayload, r.ip, r.receivedAt},
+                        canonical) == Applied::Duplicate) {
+                logger().information(
+                    "parked delivery receipt provider=%s ref=%s discarded: the same callback "
+                    "was recorded meanwhile",
+                    provider.config.id, providerRef);
+                continue;
+            }
             logger().information(
                 "parked delivery receipt provider=%s ref=%s status=%s applied to message %s",
                 provider.config.id, providerRef, canonical, std::to_string(message->id));

@@ -1,6 +1,7 @@
 #include "messaging/InboundMessageRecorder.h"
 
 #include "messaging/SmsSegmenter.h"
+#include "messaging/WebhookReasonCodes.h"
 #include "store/AuditRepository.h"
 #include "store/ContactRepository.h"
 #include "store/MessageRepository.h"
@@ -18,8 +19,7 @@ bool alreadyStored(Poco::Data::Session& s, const std::string& providerInstance,
                    const std::string& providerRef) {
     if (providerRef.empty()) return false;
     Poco::Int64 count = 0;
-    s << "SELECT COUNT(*) FROM messages WHERE direction = 'inbound' AND provider_instance = $1 AND "
-         "provider_ref = $2",
+    s << "SELECT COUNT(*) FROM messages WHERE provider_instance = $1 AND inbound_ref = $2",
         bind(providerInstance), bind(providerRef), into(count), now;
     return count > 0;
 }
@@ -44,12 +44,16 @@ std::string InboundMessageRecorder::record(Poco::Data::Session& s, store::Databa
     webhook.routingJson = util::toJson(routing);
     webhook.tenantId = tenantId.value_or("");
 
-    if (alreadyStored(s, instance, in.providerMessageId)) {
+    auto duplicate = [&] {
         webhook.outcome = "duplicate";
+        webhook.reasonCode = reason::kDuplicate;
         webhook.reason = "inbound " + in.providerMessageId + " already stored";
         store::WebhookEventRepository::insert(s, webhook);
         return " duplicate=" + in.providerMessageId;
-    }
+    };
+    // The usual repeat (a provider retry) is found here before anything is touched; one
+    // racing on another process or thread is caught by insertInbound's unique index.
+    if (alreadyStored(s, instance, in.providerMessageId)) return duplicate();
 
     store::Message m;
     m.tenantId = tenantId;
@@ -75,7 +79,8 @@ std::string InboundMessageRecorder::record(Poco::Data::Session& s, store::Databa
         if (byNumber && (!in.modem.empty() || !in.port.empty()))
             store::ModemRouteRepository::learn(s, instance, in.modem, in.port, *tenantId, at);
     }
-    webhook.messageId = store::MessageRepository::insert(s, m);
+    webhook.messageId = store::MessageRepository::insertInbound(s, m);
+    if (!webhook.messageId) return duplicate();
     webhook.outcome = "accepted";
     store::WebhookEventRepository::insert(s, webhook);
     std::string consent;

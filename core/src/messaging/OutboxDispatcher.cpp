@@ -153,7 +153,7 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         db_.write([&](Poco::Data::Session& s) {
             store::DryRunRepository::insert(s, record);
             store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id), attempts,
-                                               record.createdAt);
+                                               record.createdAt, request.sender);
         });
         logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s",
                              std::to_string(m.id), m.providerInstance, attempts, request.method,
@@ -191,7 +191,7 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
                                     (errorCode.empty() ? "" : " " + errorCode) +
                                     (errorMessage.empty() ? "" : ": " + errorMessage));
     if (outcome == "ACCEPTED") {
-        repo.markSent(m.id, providerRef, attempts, clock_.nowMs());
+        repo.markSent(m.id, providerRef, attempts, clock_.nowMs(), request.sender);
         logger().information(
             "dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s elapsed_ms=%s",
             std::to_string(m.id), m.providerInstance, attempts, exchange.status, providerRef,

@@ -13,6 +13,10 @@ struct OutgoingRequest {
     std::string url;  ///< absolute http:// or https:// URL
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    /// The sender the body carries (build_send's optional "sender"): E.164 or an alphanumeric
+    /// sender id; empty when the plugin did not say (the provider picks, e.g. a Messaging
+    /// Service). Not sent as such: stored on the message as what went on the wire.
+    std::string sender;
 };
 
 /// The provider's answer, or why there was none.

@@ -30,6 +30,7 @@ OutgoingRequest parseOutgoingRequest(const std::string& json) {
     r.method = o->optValue<std::string>("method", "POST");
     r.url = o->getValue<std::string>("url");
     r.body = o->optValue<std::string>("body", "");
+    r.sender = o->optValue<std::string>("sender", "");
     if (auto headers = o->getObject("headers")) {
         for (const auto& [name, value] : *headers)
             r.headers.emplace_back(name, value.convert<std::string>());

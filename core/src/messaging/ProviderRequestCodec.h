@@ -14,7 +14,7 @@ std::string outboundMessageJson(const store::Message& message,
                                 const std::string& statusCallbackUrl);
 
 /// The plugin's build_send output as a request. Throws Poco::Exception / std::exception when
-/// it is not the documented {"method","url","headers","body"} object.
+/// it is not the documented {"method","url","headers","body"[,"sender"]} object.
 OutgoingRequest parseOutgoingRequest(const std::string& json);
 
 /// The request's headers as a JSON object with credentials masked: authorization-like

@@ -24,6 +24,7 @@ ReceiptEvent ReceiptEvent::fromJson(const Poco::JSON::Object::Ptr& e) {
     r.rawStatus = e->optValue<std::string>("raw_status", "");
     r.errorCode = e->optValue<std::string>("error_code", "");
     r.errorMessage = e->optValue<std::string>("error_message", "");
+    r.callbackId = e->optValue<std::string>("callback_id", "");
     return r;
 }
 

@@ -2,12 +2,14 @@
 
 #include "messaging/DeliveryReceiptRecorder.h"
 #include "messaging/InboundMessageRecorder.h"
+#include "messaging/WebhookReasonCodes.h"
 
 #include "store/MessageRepository.h"
 #include "store/TenantRepository.h"
 #include "store/WebhookEventRepository.h"
 #include "util/E164.h"
 #include "util/JsonText.h"
+#include "util/RandomToken.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
@@ -26,6 +28,17 @@ std::string clip(const std::string& payload) {
     return payload.size() <= kMaxStoredPayload
                ? payload
                : payload.substr(0, kMaxStoredPayload) + "…[truncated]";
+}
+
+// routes[].reject_status other than 200: the operator chose to tell the sender why (to
+// debug a misconfigured route), in the API's error envelope. Reasons never hold secrets.
+WebhookReply refusalReply(int status, const std::string& code, const std::string& reason) {
+    Poco::JSON::Object error(Poco::JSON_PRESERVE_KEY_ORDER);
+    error.set("code", "webhook_rejected");
+    error.set("message", code + ": " + reason);
+    Poco::JSON::Object root;
+    root.set("error", error);
+    return {status, "application/json", util::toJson(root)};
 }
 
 WebhookReply replyFor(const plugin::Provider* provider, const char* result) {
@@ -77,7 +90,8 @@ const plugin::Provider* WebhookService::pick(const config::RouteConfig& route,
 
 WebhookReply WebhookService::reject(const config::RouteConfig& route,
                                     const plugin::WebhookRequest& request,
-                                    const std::string& outcome, const std::string& reason) {
+                                    const std::string& outcome, const std::string& reasonCode,
+                                    const std::string& reason) {
     // Detection only picks the reply's shape and names the instance in the record; an
     // unrecognised payload still gets the generic 200.
     const plugin::Provider* provider = pick(route, request);
@@ -88,12 +102,15 @@ WebhookReply WebhookService::reject(const config::RouteConfig& route,
     record.payload = clip(request.body);
     record.providerInstance = provider != nullptr ? provider->config.id : "";
     record.outcome = outcome;
+    record.reasonCode = reasonCode;
     record.reason = reason;
     store::WebhookEventRepository(db_).insert(record);
     Poco::Logger::get("webhook").warning(
-        "webhook route=%s provider=%s remote=%s outcome=%s reason=%s", route.path,
-        provider != nullptr ? provider->config.id : std::string("-"), request.remoteAddr, outcome,
-        reason);
+        "webhook route=%s provider=%s remote=%s code=%s outcome=%s reason=%s", route.path,
+        provider != nullptr ? provider->config.id : std::string("-"), request.remoteAddr,
+        reasonCode, outcome, reason);
+    if (outcome == "rejected" && route.rejectStatus != 200)
+        return refusalReply(route.rejectStatus, reasonCode, reason);
     return replyFor(provider, "rejected");
 }
 
@@ -107,21 +124,25 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     record.payload = clip(request.body);
 
     auto finish = [&](const plugin::Provider* provider, const std::string& outcome,
-                      const std::string& reason, const char* result) {
+                      const char* reasonCode, const std::string& reason, const char* result) {
         record.outcome = outcome;
+        record.reasonCode = reasonCode;
         record.reason = reason;
         store::WebhookEventRepository(db_).insert(record);
-        log.warning("webhook route=%s provider=%s remote=%s outcome=%s reason=%s", route.path,
+        log.warning("webhook route=%s provider=%s remote=%s code=%s outcome=%s reason=%s",
+                    route.path,
                     record.providerInstance.empty() ? std::string("-") : record.providerInstance,
-                    request.remoteAddr, outcome, reason);
+                    request.remoteAddr, std::string(reasonCode), outcome, reason);
+        if (outcome == "rejected" && route.rejectStatus != 200)
+            return refusalReply(route.rejectStatus, reasonCode, reason);
         return replyFor(provider, result);
     };
 
     // 1. Which provider instance is this for?
     const plugin::Provider* provider = pick(route, request);
     if (provider == nullptr)
-        return finish(nullptr, "ignored", "no provider on this route recognised the payload",
-                      "ignored");
+        return finish(nullptr, "ignored", reason::kUnrecognised,
+                      "no provider on this route recognised the payload", "ignored");
     record.providerInstance = provider->config.id;
 
     // 1b. Signed with a tenant's own account? (See useTenantCredentials.)
@@ -132,7 +153,7 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
             try {
                 tenantProvider = tenantProviders_->resolve(*marked, *provider);
             } catch (const credentials::CredentialsUnavailable& e) {
-                return finish(provider, "error", e.what(), "error");
+                return finish(provider, "error", reason::kCredentials, e.what(), "error");
             }
             if (tenantProvider) scopedTenant = marked;
         }
@@ -145,30 +166,44 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     if (verifySignature) {
         auto verified = instance.verify(request);
         if (verified.status == SB_REJECTED)
-            return finish(provider, "rejected", verified.output, "rejected");
+            return finish(provider, "rejected", reason::kSignature, verified.output, "rejected");
         if (!verified.ok())
-            return finish(provider, "error", "verify failed: " + verified.output, "error");
+            return finish(provider, "error", reason::kPluginError,
+                          "verify failed: " + verified.output, "error");
     }
 
     // 3. Parse into canonical events.
     auto parsed = instance.parse(request);
     if (parsed.status == SB_BAD_INPUT)
-        return finish(provider, "rejected", "malformed payload: " + parsed.output, "rejected");
-    if (!parsed.ok()) return finish(provider, "error", "parse failed: " + parsed.output, "error");
+        return finish(provider, "rejected", reason::kMalformed,
+                      "malformed payload: " + parsed.output, "rejected");
+    if (!parsed.ok())
+        return finish(provider, "error", reason::kPluginError, "parse failed: " + parsed.output,
+                      "error");
     Poco::JSON::Array::Ptr events;
     try {
         events = util::parseObject(parsed.output)->getArray("events");
     } catch (const Poco::Exception& e) {
-        return finish(provider, "error", "plugin returned unreadable events: " + e.displayText(),
-                      "error");
+        return finish(provider, "error", reason::kPluginError,
+                      "plugin returned unreadable events: " + e.displayText(), "error");
     }
     if (!events || events->size() == 0)
-        return finish(provider, "ignored", "no events in payload", "ignored");
+        return finish(provider, "ignored", reason::kNoEvents, "no events in payload", "ignored");
 
-    // 4. Store every event in one transaction with its webhook record.
+    // 4. Keep what can be stored; say why anything else is not. A receipt the provider does
+    // not number is identified by this request (and its place in it): only a re-run of this
+    // request's own transaction can repeat it.
+    const std::string requestKey = util::randomHex(16);
     std::vector<InboundEvent> inbound;
     std::vector<ReceiptEvent> receipts;
-    std::string ignoredReason;
+    std::string droppedOutcome = "ignored";
+    const char* droppedCode = reason::kNoEvents;
+    std::string droppedReason;
+    auto drop = [&](const char* outcome, const char* code, std::string why) {
+        droppedOutcome = outcome;
+        droppedCode = code;
+        droppedReason = std::move(why);
+    };
     for (std::size_t i = 0; i < events->size(); ++i) {
         auto e = events->getObject(static_cast<unsigned>(i));
         std::string type = e ? e->optValue<std::string>("type", "") : "";
@@ -177,18 +212,45 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
             if (util::isE164(in.from)) {
                 inbound.push_back(std::move(in));
             } else {
-                ignoredReason = "inbound event without a valid E.164 sender";
+                drop("ignored", reason::kNoEvents, "inbound event without a valid E.164 sender");
             }
         } else if (type == "delivery_receipt") {
             ReceiptEvent r = ReceiptEvent::fromJson(e);
             if (!r.providerRef.empty() && !r.rawStatus.empty()) {
+                r.callbackKey = r.callbackId.empty()
+                                    ? "request:" + requestKey + ":" + std::to_string(i)
+                                    : "provider:" + r.callbackId;
                 receipts.push_back(std::move(r));
             } else {
-                ignoredReason = "delivery receipt without provider reference or status";
+                drop("ignored", reason::kNoEvents,
+                     "delivery receipt without provider reference or status");
             }
         } else {
-            ignoredReason = "event type '" + type + "' is not processed";
+            drop("ignored", reason::kNoEvents, "event type '" + type + "' is not processed");
         }
+    }
+    // An MO is the provider's own message: its id can never be one the provider gave to a
+    // message we sent. One that is (e.g. a status callback whose status field is missing,
+    // read as an empty inbound message) is malformed and must not become an inbound row.
+    auto namesOutbound = [&](const InboundEvent& in) {
+        if (in.providerMessageId.empty()) return false;
+        bool found = false;
+        db_.read([&](Poco::Data::Session& s) {
+            found = store::MessageRepository::findOutboundByRef(s, provider->config.id,
+                                                                in.providerMessageId)
+                        .has_value();
+        });
+        return found;
+    };
+    for (auto it = inbound.begin(); it != inbound.end();) {
+        if (!namesOutbound(*it)) {
+            ++it;
+            continue;
+        }
+        drop("rejected", reason::kMalformed,
+             "malformed payload: inbound event carries provider reference '" +
+                 it->providerMessageId + "' of an outbound message");
+        it = inbound.erase(it);
     }
     if (scopedTenant) {
         // A tenant's own secret vouches only for that tenant's traffic.
@@ -198,15 +260,16 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
         };
         if (std::any_of(inbound.begin(), inbound.end(), foreign)) {
             inbound.erase(std::remove_if(inbound.begin(), inbound.end(), foreign), inbound.end());
-            ignoredReason = "inbound message to a number not assigned to tenant " + *scopedTenant +
-                            ", whose credentials signed it";
-            if (inbound.empty() && receipts.empty())
-                return finish(provider, "rejected", ignoredReason, "rejected");
+            drop("rejected", reason::kForeignTenant,
+                 "inbound message to a number not assigned to tenant " + *scopedTenant +
+                     ", whose credentials signed it");
         }
     }
     if (inbound.empty() && receipts.empty())
-        return finish(provider, "ignored", ignoredReason, "accepted");
+        return finish(provider, droppedOutcome, droppedCode, droppedReason,
+                      droppedOutcome == "rejected" ? "rejected" : "accepted");
 
+    // 5. Store every event in one transaction with its webhook record.
     const store::TimeMs now = clock_.nowMs();
     std::string summary;
     std::vector<std::string> parkedRefs;
@@ -223,6 +286,7 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
                 if (message && message->tenantId != scopedTenant) {
                     store::WebhookEventRecord refused = record;
                     refused.outcome = "rejected";
+                    refused.reasonCode = reason::kForeignTenant;
                     refused.reason = "receipt for another tenant's message, signed with tenant " +
                                      *scopedTenant + "'s credentials";
                     store::WebhookEventRepository::insert(s, refused);

@@ -22,8 +22,13 @@ struct WebhookReply {
 /// route is shared), verify authenticity, parse, route each inbound message to its tenant
 /// (assigned receiver number, else the modem/port route table, else stored unlinked),
 /// store it with its contact, and record the request in webhook_events — one transaction.
-/// Rejected or malformed callbacks are recorded with the reason, answered as the plugin
-/// says (200 by the SPEC's rule), and never processed.
+/// Rejected or malformed callbacks are recorded with the reason and its code, answered as
+/// the plugin says (200 by the SPEC's rule) or with the route's `reject_status`, and never
+/// processed. An inbound event whose provider message id is an outbound message's provider
+/// reference on the same instance is malformed (a status callback missing its status).
+/// Each inbound message and each delivery receipt is stored at most once, also when the same
+/// webhook is handled concurrently by several processes or re-run after a commit whose
+/// acknowledgement was lost: a repeat is recorded with outcome "duplicate".
 /// Throws store::StoreUnavailable when nothing could be stored (the caller answers 503 so
 /// the provider retries: a webhook is never acknowledged without being stored).
 class WebhookService {
@@ -39,12 +44,15 @@ class WebhookService {
 
     /// Records a request refused before any plugin processing (route allow-list, shared
     /// secret, body size, rate limit) in webhook_events with `outcome` ("rejected",
-    /// "rate_limited") and `reason`, logs one warning line with the reason, and returns what
-    /// the route's provider answers a rejected callback (200 by the SPEC's rule). `reason`
-    /// must not contain secrets. Throws store::StoreUnavailable when the record cannot be
-    /// stored.
+    /// "rate_limited"), `reasonCode` (WebhookReasonCodes.h) and `reason`, logs one warning
+    /// line with the reason, and returns what the route answers a rejected callback: the
+    /// provider's own reply (200 by the SPEC's rule), or — when the route sets
+    /// `reject_status` — that status with {"error": {"code": "webhook_rejected", "message":
+    /// "<reasonCode>: <reason>"}}. `reason` must not contain secrets. Throws
+    /// store::StoreUnavailable when the record cannot be stored.
     WebhookReply reject(const config::RouteConfig& route, const plugin::WebhookRequest& request,
-                        const std::string& outcome, const std::string& reason);
+                        const std::string& outcome, const std::string& reasonCode,
+                        const std::string& reason);
 
     /// Bring-your-own-carrier: a request whose query carries "tenant=<id>" (the status
     /// callback URL OutboxDispatcher gives sends made with a tenant's own credentials; a

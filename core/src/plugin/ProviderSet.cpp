@@ -12,8 +12,13 @@
 namespace switchboard::plugin {
 namespace {
 
-std::string statusCallbackUrlFor(const config::AppConfig& config, const std::string& providerId) {
+std::string statusCallbackUrlFor(const config::AppConfig& config,
+                                 const config::ProviderConfig& provider) {
     if (config.server.publicBaseUrl.empty()) return {};
+    // The operator named it (validated by the config loader to serve this instance).
+    if (!provider.statusCallbackRoute.empty())
+        return config.server.publicBaseUrl + provider.statusCallbackRoute;
+    const std::string& providerId = provider.id;
     const config::RouteConfig* best = nullptr;
     for (const auto& route : config.routes) {
         bool serves = std::find(route.providers.begin(), route.providers.end(), providerId) !=
@@ -81,7 +86,7 @@ ProviderSet::ProviderSet(config::AppConfig& config, const PluginRegistry& regist
                                       "plugin " + library->path() + ": " + e.what());
         }
         Provider provider{pc, std::make_unique<ProviderInstance>(*library, pc.id, pc.configJson),
-                          statuses, statusCallbackUrlFor(config, pc.id)};
+                          statuses, statusCallbackUrlFor(config, pc)};
         describeTenantFields(pc, library->descriptor().config_schema_json, provider);
         providers_.emplace(pc.id, std::move(provider));
     }

@@ -32,12 +32,18 @@ std::int64_t ContactRepository::ensure(Poco::Data::Session& s, const std::string
     s << "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId), bind(phone),
         into(ids), now;
     if (!ids.empty()) return ids.front();
-    Poco::Int64 id = 0;
+    // Two transactions capturing the same new contact at once (the same webhook on two
+    // processes): the second insert waits for the first and does nothing, and the row the
+    // first committed is then visible to a new statement.
     s << "INSERT INTO contacts (tenant_id, phone, business_name, created_at) VALUES ($1, $2, $3, "
-         "$4) RETURNING id",
+         "$4) ON CONFLICT (tenant_id, phone) DO NOTHING RETURNING id",
         bind(tenantId), bind(phone), bind(businessName), bind(static_cast<Poco::Int64>(at)),
-        into(id), now;
-    return id;
+        into(ids), now;
+    if (ids.empty())
+        s << "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId),
+            bind(phone), into(ids), now;
+    if (ids.empty()) throw StoreUnavailable("contact " + phone + " vanished while being captured");
+    return ids.front();
 }
 
 bool ContactRepository::setOptedOut(Poco::Data::Session& s, const std::string& tenantId,

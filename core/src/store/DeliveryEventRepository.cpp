@@ -61,19 +61,30 @@ std::vector<DeliveryEvent> eventsOf(Poco::Data::Statement& st) {
 
 }  // namespace
 
-std::int64_t DeliveryEventRepository::append(Poco::Data::Session& s, const DeliveryEvent& e) {
-    Poco::Int64 id = 0;
+bool DeliveryEventRepository::contains(Poco::Data::Session& s, const std::string& providerInstance,
+                                       const std::string& providerRef,
+                                       const std::string& callbackKey) {
+    Poco::Int64 count = 0;
+    s << "SELECT COUNT(*) FROM delivery_events WHERE provider_instance = $1 AND provider_ref = $2 "
+         "AND callback_key = $3",
+        bind(providerInstance), bind(providerRef), bind(callbackKey), into(count), now;
+    return count > 0;
+}
+
+std::optional<std::int64_t> DeliveryEventRepository::append(Poco::Data::Session& s,
+                                                            const DeliveryEvent& e) {
+    std::vector<Poco::Int64> ids;
     s << "INSERT INTO delivery_events (message_id, tenant_id, provider_instance, provider_ref, "
-         "status, "
-         "raw_status, error_code, raw_payload, received_at, ip, applied) VALUES ($1, $2, $3, $4, "
-         "$5, $6, $7, "
-         "$8, $9, $10, $11) RETURNING id",
+         "status, raw_status, error_code, raw_payload, received_at, ip, applied, "
+         "callback_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+         "ON CONFLICT DO NOTHING RETURNING id",
         bind(static_cast<Poco::Int64>(e.messageId)), bind(nullIfEmpty(e.tenantId)),
         bind(e.providerInstance), bind(e.providerRef), bind(e.status), bind(e.rawStatus),
         bind(nullIfEmpty(e.errorCode)), bind(e.rawPayload),
-        bind(static_cast<Poco::Int64>(e.receivedAt)), bind(e.ip), bind(e.applied ? 1 : 0), into(id),
-        now;
-    return id;
+        bind(static_cast<Poco::Int64>(e.receivedAt)), bind(e.ip), bind(e.applied ? 1 : 0),
+        bind(nullIfEmpty(e.callbackKey)), into(ids), now;
+    if (ids.empty()) return std::nullopt;
+    return ids.front();
 }
 
 std::vector<DeliveryEvent> DeliveryEventRepository::list(const std::string& tenantId,

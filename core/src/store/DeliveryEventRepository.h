@@ -23,6 +23,9 @@ struct DeliveryEvent {
     TimeMs receivedAt = 0;
     std::string ip;
     bool applied = false;  ///< whether it changed the message's status
+    /// Identity of the callback that carried it ("provider:<id>" or "request:<random>",
+    /// migration 009): an event is stored once per callback.
+    std::string callbackKey;
     // Joined for the delivery log (not stored in the event row).
     std::optional<std::int64_t> contactId;
     std::string contactName;
@@ -57,8 +60,16 @@ class DeliveryEventRepository {
   public:
     explicit DeliveryEventRepository(Database& db) : db_(db) {}
 
-    /// Appends `e` inside the caller's transaction; returns its id.
-    static std::int64_t append(Poco::Data::Session& session, const DeliveryEvent& e);
+    /// Whether `providerInstance` already logged the callback `callbackKey` for
+    /// `providerRef`.
+    static bool contains(Poco::Data::Session& session, const std::string& providerInstance,
+                         const std::string& providerRef, const std::string& callbackKey);
+
+    /// Appends `e` inside the caller's transaction; returns its id, or nullopt when an event
+    /// with the same (providerInstance, providerRef, callbackKey) is already stored —
+    /// also one a concurrent transaction committed meanwhile (INSERT … ON CONFLICT DO
+    /// NOTHING on migration 009's unique index). An empty callbackKey never conflicts.
+    static std::optional<std::int64_t> append(Poco::Data::Session& session, const DeliveryEvent& e);
 
     /// The tenant's events matching `filter`, newest first, with the contact joined.
     std::vector<DeliveryEvent> list(const std::string& tenantId, const DeliveryLogFilter& filter,

@@ -1,6 +1,7 @@
 #include "store/MessageRepository.h"
 
 #include "store/RowReader.h"
+#include "store/SqlConditions.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -57,16 +58,21 @@ std::vector<Message> messagesOf(Poco::Data::Statement& statement) {
 
 }  // namespace
 
-std::int64_t MessageRepository::insert(Poco::Data::Session& s, const Message& m) {
-    Poco::Int64 id = 0;
-    s << "INSERT INTO messages (tenant_id, contact_id, direction, kind, from_number, to_number, "
-         "body, status, "
-         "provider_instance, provider_ref, reply_to_message_id, reply_context, routing_modem, "
-         "routing_port, "
-         "warning, attempts, next_attempt_at, created_at, updated_at, encoding, segments) VALUES "
-         "($1, $2, $3, "
-         "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
-         "RETURNING id",
+namespace {
+
+// One INSERT for both directions; `ignoreConflict` adds ON CONFLICT DO NOTHING, and the ids
+// returned are then empty when the row was a duplicate.
+std::vector<Poco::Int64> insertRow(Poco::Data::Session& s, const Message& m, bool ignoreConflict) {
+    // Only inbound rows carry the key the unique index covers (migration 009).
+    const std::string inboundRef = m.direction == "inbound" ? m.providerRef : std::string();
+    std::vector<Poco::Int64> ids;
+    Poco::Data::Statement st(s);
+    st << "INSERT INTO messages (tenant_id, contact_id, direction, kind, from_number, to_number, "
+          "body, status, provider_instance, provider_ref, reply_to_message_id, reply_context, "
+          "routing_modem, routing_port, warning, attempts, next_attempt_at, created_at, "
+          "updated_at, encoding, segments, inbound_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+          "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+       << (ignoreConflict ? " ON CONFLICT DO NOTHING" : "") << " RETURNING id",
         bind(nullable(m.tenantId)), bind(nullable(m.contactId)), bind(m.direction),
         bind(nullIfEmpty(m.kind)), bind(m.fromNumber), bind(m.toNumber), bind(m.body),
         bind(m.status), bind(m.providerInstance), bind(nullIfEmpty(m.providerRef)),
@@ -74,8 +80,24 @@ std::int64_t MessageRepository::insert(Poco::Data::Session& s, const Message& m)
         bind(nullIfEmpty(m.routingModem)), bind(nullIfEmpty(m.routingPort)),
         bind(nullIfEmpty(m.warning)), bind(m.attempts), bind(nullable(m.nextAttemptAt)),
         bind(static_cast<Poco::Int64>(m.createdAt)), bind(static_cast<Poco::Int64>(m.updatedAt)),
-        bind(nullIfEmpty(m.encoding)), bind(m.segments), into(id), now;
-    return id;
+        bind(nullIfEmpty(m.encoding)), bind(m.segments), bind(nullIfEmpty(inboundRef)), into(ids),
+        now;
+    return ids;
+}
+
+}  // namespace
+
+std::int64_t MessageRepository::insert(Poco::Data::Session& s, const Message& m) {
+    auto ids = insertRow(s, m, false);
+    if (ids.size() != 1) throw StoreUnavailable("INSERT INTO messages returned no id");
+    return ids.front();
+}
+
+std::optional<std::int64_t> MessageRepository::insertInbound(Poco::Data::Session& s,
+                                                             const Message& m) {
+    auto ids = insertRow(s, m, true);
+    if (ids.empty()) return std::nullopt;
+    return ids.front();
 }
 
 std::optional<Message> MessageRepository::get(const std::string& tenantId, std::int64_t id) {
@@ -139,6 +161,33 @@ std::vector<Message> MessageRepository::list(const std::string& tenantId,
     return result;
 }
 
+std::vector<Message> MessageRepository::search(const AdminMessageFilter& filter,
+                                               const PageRequest& page, std::int64_t& total) {
+    SqlConditions c(1);
+    if (!filter.providerRef.empty()) c.add("provider_ref = ?", filter.providerRef);
+    if (!filter.providerInstance.empty()) c.add("provider_instance = ?", filter.providerInstance);
+    if (!filter.direction.empty()) c.add("direction = ?", filter.direction);
+    if (!filter.tenantId.empty()) c.add("tenant_id = ?", filter.tenantId);
+    std::vector<Message> result;
+    db_.read([&](Poco::Data::Session& s) {
+        Poco::Int64 count = 0;
+        Poco::Data::Statement counting(s);
+        counting << "SELECT COUNT(*) FROM messages WHERE 1 = 1" << c.sql(), into(count);
+        c.bindAll(counting);
+        counting.execute();
+        total = count;
+        Poco::Data::Statement st(s);
+        st << "SELECT " << kColumns << " FROM messages WHERE 1 = 1" << c.sql()
+           << " ORDER BY id DESC LIMIT $" << c.next() << " OFFSET $" << c.next() + 1;
+        c.bindAll(st);
+        st.addBind(bind(page.limit));
+        st.addBind(bind(static_cast<Poco::Int64>(page.offset())));
+        st.execute();
+        result = messagesOf(st);
+    });
+    return result;
+}
+
 std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeMs now_,
                                                  TimeMs leaseUntil, int limit) {
     std::vector<Message> claimed;
@@ -172,18 +221,20 @@ std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeM
 }
 
 void MessageRepository::markSent(Poco::Data::Session& s, std::int64_t id,
-                                 const std::string& providerRef, int attempts, TimeMs at) {
-    s << "UPDATE messages SET status = 'SENT', provider_ref = $1, attempts = $2, sent_at = "
-         "COALESCE(sent_at, $3), updated_at = $4, locked_until = NULL, lock_owner = NULL, "
-         "next_attempt_at = NULL, error_code = NULL, error_detail = NULL WHERE id = $5 AND status "
-         "= 'QUEUED'",
-        bind(nullIfEmpty(providerRef)), bind(attempts), bind(static_cast<Poco::Int64>(at)),
-        bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id)), now;
+                                 const std::string& providerRef, int attempts, TimeMs at,
+                                 const std::string& sender) {
+    s << "UPDATE messages SET from_number = COALESCE($1, from_number), status = 'SENT', "
+         "provider_ref = $2, attempts = $3, sent_at = COALESCE(sent_at, $4), updated_at = $5, "
+         "locked_until = NULL, lock_owner = NULL, next_attempt_at = NULL, error_code = NULL, "
+         "error_detail = NULL WHERE id = $6 AND status = 'QUEUED'",
+        bind(nullIfEmpty(sender)), bind(nullIfEmpty(providerRef)), bind(attempts),
+        bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(at)),
+        bind(static_cast<Poco::Int64>(id)), now;
 }
 
 void MessageRepository::markSent(std::int64_t id, const std::string& providerRef, int attempts,
-                                 TimeMs at) {
-    db_.write([&](Poco::Data::Session& s) { markSent(s, id, providerRef, attempts, at); });
+                                 TimeMs at, const std::string& sender) {
+    db_.write([&](Poco::Data::Session& s) { markSent(s, id, providerRef, attempts, at, sender); });
 }
 
 void MessageRepository::scheduleRetry(std::int64_t id, int attempts, TimeMs nextAttemptAt,

@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, provider_instance, provider_ref, raw_status, error_code, error_message, raw_payload, "
-    "ip, scoped_tenant, received_at";
+    "ip, scoped_tenant, received_at, callback_key";
 
 std::vector<ParkedReceipt> receiptsOf(Poco::Data::Statement& st) {
     std::vector<ParkedReceipt> out;
@@ -29,6 +29,7 @@ std::vector<ParkedReceipt> receiptsOf(Poco::Data::Statement& st) {
         r.ip = row.str("ip");
         r.scopedTenant = row.optStr("scoped_tenant");
         r.receivedAt = row.i64("received_at");
+        r.callbackKey = row.str("callback_key");
         out.push_back(std::move(r));
     }
     return out;
@@ -39,11 +40,11 @@ std::vector<ParkedReceipt> receiptsOf(Poco::Data::Statement& st) {
 std::int64_t ParkedReceiptRepository::park(Poco::Data::Session& s, const ParkedReceipt& r) {
     Poco::Int64 id = 0;
     s << "INSERT INTO parked_receipts (provider_instance, provider_ref, raw_status, error_code, "
-         "error_message, raw_payload, ip, scoped_tenant, received_at) VALUES ($1, $2, $3, $4, $5, "
-         "$6, $7, $8, $9) RETURNING id",
+         "error_message, raw_payload, ip, scoped_tenant, received_at, callback_key) VALUES ($1, "
+         "$2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         bind(r.providerInstance), bind(r.providerRef), bind(r.rawStatus), bind(r.errorCode),
         bind(r.errorMessage), bind(r.rawPayload), bind(r.ip), bind(nullable(r.scopedTenant)),
-        bind(static_cast<Poco::Int64>(r.receivedAt)), into(id), now;
+        bind(static_cast<Poco::Int64>(r.receivedAt)), bind(r.callbackKey), into(id), now;
     return id;
 }
 

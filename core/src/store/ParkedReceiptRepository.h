@@ -25,6 +25,7 @@ struct ParkedReceipt {
     /// only to that tenant's message.
     std::optional<std::string> scopedTenant;
     TimeMs receivedAt = 0;
+    std::string callbackKey;  ///< the delivery event's callback_key once applied
 };
 
 /// parked_receipts. The methods taking a Session run in the caller's transaction.

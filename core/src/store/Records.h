@@ -108,14 +108,18 @@ struct WebhookEventRecord {
     std::string routePath;
     std::string providerInstance;
     std::string remoteAddr;
-    /// accepted | rejected | ignored | error | parked (a delivery receipt waiting for its
-    /// message's provider reference, messaging/DeliveryReceiptRecorder.h)
+    /// accepted | rejected | ignored | error | duplicate | rate_limited | parked (a delivery
+    /// receipt waiting for its message's provider reference,
+    /// messaging/DeliveryReceiptRecorder.h)
     std::string outcome;
     std::string reason;
     std::string tenantId;
     std::optional<std::int64_t> messageId;
     std::string routingJson = "{}";
     std::string payload;
+    /// The cause as a stable word for counting (messaging/WebhookReasonCodes.h); empty for
+    /// accepted events.
+    std::string reasonCode;
 };
 
 /// A request a dry-run provider instance would have sent (secrets masked).

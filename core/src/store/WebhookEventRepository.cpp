@@ -9,14 +9,12 @@ namespace switchboard::store {
 std::int64_t WebhookEventRepository::insert(Poco::Data::Session& s, const WebhookEventRecord& e) {
     Poco::Int64 id = 0;
     s << "INSERT INTO webhook_events (received_at, route_path, provider_instance, remote_addr, "
-         "outcome, "
-         "reason, tenant_id, message_id, routing, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-         "$9, $10) "
-         "RETURNING id",
+         "outcome, reason, tenant_id, message_id, routing, payload, reason_code) VALUES ($1, $2, "
+         "$3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         bind(static_cast<Poco::Int64>(e.receivedAt)), bind(e.routePath),
         bind(nullIfEmpty(e.providerInstance)), bind(e.remoteAddr), bind(e.outcome), bind(e.reason),
         bind(nullIfEmpty(e.tenantId)), bind(nullable(e.messageId)), bind(e.routingJson),
-        bind(e.payload), into(id), now;
+        bind(e.payload), bind(e.reasonCode), into(id), now;
     return id;
 }
 
@@ -31,8 +29,8 @@ std::vector<WebhookEventRecord> WebhookEventRepository::latest(int limit) {
     db_.read([&](Poco::Data::Session& s) {
         Poco::Data::Statement st(s);
         st << "SELECT id, received_at, route_path, provider_instance, remote_addr, outcome, "
-              "reason, tenant_id, "
-              "message_id, routing, payload FROM webhook_events ORDER BY id DESC LIMIT $1",
+              "reason, tenant_id, message_id, routing, payload, reason_code FROM webhook_events "
+              "ORDER BY id DESC LIMIT $1",
             bind(limit), now;
         Poco::Data::RecordSet rs(st);
         for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
@@ -40,10 +38,25 @@ std::vector<WebhookEventRecord> WebhookEventRepository::latest(int limit) {
             result.push_back({row.i64("id"), row.i64("received_at"), row.str("route_path"),
                               row.str("provider_instance"), row.str("remote_addr"),
                               row.str("outcome"), row.str("reason"), row.str("tenant_id"),
-                              row.optI64("message_id"), row.str("routing"), row.str("payload")});
+                              row.optI64("message_id"), row.str("routing"), row.str("payload"),
+                              row.str("reason_code")});
         }
     });
     return result;
+}
+
+std::map<std::string, std::int64_t> WebhookEventRepository::refusalsByReason(TimeMs since) {
+    std::map<std::string, std::int64_t> counts;
+    db_.read([&](Poco::Data::Session& s) {
+        std::vector<std::string> codes;
+        std::vector<Poco::Int64> numbers;
+        s << "SELECT reason_code, COUNT(*) FROM webhook_events WHERE outcome IN ('rejected', "
+             "'rate_limited') AND received_at >= $1 GROUP BY reason_code",
+            bind(static_cast<Poco::Int64>(since)), into(codes), into(numbers), now;
+        for (std::size_t i = 0; i < codes.size() && i < numbers.size(); ++i)
+            counts[codes[i].empty() ? "unclassified" : codes[i]] += numbers[i];
+    });
+    return counts;
 }
 
 }  // namespace switchboard::store

@@ -3,6 +3,7 @@
 #include "store/Database.h"
 #include "store/Records.h"
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -20,6 +21,11 @@ class WebhookEventRepository {
 
     /// The newest `limit` events, newest first.
     std::vector<WebhookEventRecord> latest(int limit);
+
+    /// How many events with outcome "rejected" or "rate_limited" were received at or after
+    /// `since` (ms since the epoch), per reason code (an event recorded before reason codes
+    /// existed counts under "unclassified"); codes with none are absent.
+    std::map<std::string, std::int64_t> refusalsByReason(TimeMs since);
 
   private:
     Database& db_;

@@ -492,9 +492,11 @@ TEST_F(SmsRetailPluginTest, SendCarriesFromOnlyWhenGiven) {
     auto withFrom = sendRequest(*instance, outbound("+14155550123", "Hi", "+14155550100"));
     EXPECT_EQ(withFrom->getValue<std::string>("body"),
               R"({"to":"+14155550123","message":"Hi","from":"+14155550100","reference":"42"})");
+    EXPECT_EQ(withFrom->getValue<std::string>("sender"), "+14155550100");
     auto emptyFrom = sendRequest(*instance, outbound("+14155550123", "Hi", ""));
     EXPECT_EQ(keysOf(*parseJson(emptyFrom->getValue<std::string>("body"))),
               (std::set<std::string>{"to", "message", "reference"}));
+    EXPECT_FALSE(emptyFrom->has("sender"));  // the account's default: not known here
 }
 
 TEST_F(SmsRetailPluginTest, SendHonoursCustomFieldNamesAndRawKeyAuth) {

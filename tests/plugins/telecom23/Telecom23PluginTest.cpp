@@ -579,6 +579,8 @@ TEST_F(Telecom23PluginTest, BuildsTheDocumentedSendRequest) {
     EXPECT_EQ(headers->getValue<std::string>("Accept"), "application/json");
     EXPECT_EQ(request->getValue<std::string>("body"),
               R"({"to":["+14155551234"],"message":"Hello there","sender_id":"MyApp"})");
+    // The sender_id that went on the wire, for the host to store on the message.
+    EXPECT_EQ(request->getValue<std::string>("sender"), "MyApp");
 }
 
 TEST_F(Telecom23PluginTest, ApiKeyAppearsOnlyInItsHeader) {

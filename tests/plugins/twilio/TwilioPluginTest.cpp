@@ -469,7 +469,9 @@ TEST_F(TwilioPluginTest, ParsesAnInboundMmsWithItsMediaInOrder) {
 
 TEST_F(TwilioPluginTest, MediaUrlsFollowNumMedia) {
     auto instance = make();
-    const std::string base = "MessageSid=MM1&AccountSid=AC1&From=%2B14155551234&To=%2B15550100001";
+    // A media-only MMS carries an empty Body, as every incoming message carries Body.
+    const std::string base =
+        "MessageSid=MM1&AccountSid=AC1&From=%2B14155551234&To=%2B15550100001&Body=";
     // Without NumMedia: consecutive MediaUrlN from 0.
     auto consecutive = parseEvent(
         *instance,
@@ -504,9 +506,12 @@ TEST_F(TwilioPluginTest, FormValuesAreDecodedAsNodeDecodesThem) {
 TEST_F(TwilioPluginTest, ParsesStatusCallbacks) {
     auto instance = make();
     auto sent = parseEvent(*instance, webhook(fixture("status_sent.txt")), "delivery_receipt");
-    EXPECT_EQ(keysOf(*sent), (std::set<std::string>{"type", "provider_ref", "raw_status"}));
+    EXPECT_EQ(keysOf(*sent),
+              (std::set<std::string>{"type", "provider_ref", "raw_status", "callback_id"}));
     EXPECT_EQ(sent->getValue<std::string>("provider_ref"), kSid);
     EXPECT_EQ(sent->getValue<std::string>("raw_status"), "sent");
+    // The request's I-Twilio-Idempotency-Token, which Twilio repeats on a retry [overrides].
+    EXPECT_EQ(sent->getValue<std::string>("callback_id"), "7b2e0a5c-1111-2222-3333-444455556666");
 
     auto delivered =
         parseEvent(*instance, webhook(fixture("status_delivered.txt")), "delivery_receipt");
@@ -580,10 +585,36 @@ TEST_F(TwilioPluginTest, MalformedWebhooksAreBadInput) {
     for (int i = 0; i < 1000; ++i) many += "&P" + std::to_string(i) + "=1";
     EXPECT_EQ(instance->parse(webhook(many)).status, SB_BAD_INPUT);
     expectRejected(instance->verify(webhook(many, "x")), "too many form parameters");
-    // SmsSid alone, and a missing Content-Type, are fine.
-    auto legacy = parseEvent(
-        *instance, webhook("SmsSid=SM7&From=%2B14155551234", {}, kPublicUrl, ""), "inbound");
+    // SmsSid alone is fine; a form body whose sender did not declare it is not read as one.
+    auto legacy = parseEvent(*instance,
+                             webhook("SmsSid=SM7&From=%2B14155551234&Body=hi", {}, kPublicUrl,
+                                     "application/x-www-form-urlencoded"),
+                             "inbound");
     EXPECT_EQ(legacy->getValue<std::string>("provider_message_id"), "SM7");
+    HookResult undeclared =
+        instance->parse(webhook("SmsSid=SM7&From=%2B14155551234&Body=hi", {}, kPublicUrl, ""));
+    EXPECT_EQ(undeclared.status, SB_BAD_INPUT) << undeclared.output;
+    EXPECT_NE(undeclared.output.find("no Content-Type"), std::string::npos) << undeclared.output;
+}
+
+TEST_F(TwilioPluginTest, AStatusCallbackWithoutAStatusIsNeverAnInboundMessage) {
+    auto instance = make();
+    // A status callback that lost MessageStatus and SmsStatus: no Body, so no MO either.
+    HookResult statusless = instance->parse(
+        webhook("SmsSid=SM1f0e8ae6ade43cb3c0ce4525424e404f&To=%2B14155551234&MessageSid="
+                "SM1f0e8ae6ade43cb3c0ce4525424e404f&AccountSid=AC1&From=%2B15550100001"));
+    EXPECT_EQ(statusless.status, SB_BAD_INPUT) << statusless.output;
+    EXPECT_NE(statusless.output.find("nor Body"), std::string::npos) << statusless.output;
+    // The deprecated SmsStatus alone still reports the status [callbacks]...
+    auto legacy =
+        parseEvent(*instance, webhook("MessageSid=SM1&SmsStatus=delivered&From=%2B15550100001"),
+                   "delivery_receipt");
+    EXPECT_EQ(legacy->getValue<std::string>("raw_status"), "delivered");
+    // ...but "received" on an incoming message is not a delivery status.
+    auto inbound = parseEvent(
+        *instance, webhook("MessageSid=SM2&SmsStatus=received&From=%2B14155551234&Body=hi"),
+        "inbound");
+    EXPECT_EQ(inbound->getValue<std::string>("text"), "hi");
 }
 
 // ---- build_send ----------------------------------------------------------------------------
@@ -643,6 +674,16 @@ TEST_F(TwilioPluginTest, SenderFallsBackToConfigThenToTheMessagingService) {
     EXPECT_EQ(sendRequest(*serviceOnly, outbound("+14155551234", "Hi", "+15550100099", ""))
                   ->getValue<std::string>("body"),
               "To=%2B14155551234&From=%2B15550100099&Body=Hi");
+
+    // The sender that goes on the wire is reported for the host to store; a Messaging
+    // Service picks its own number, so none is reported then.
+    EXPECT_EQ(
+        sendRequest(*both, outbound("+14155551234", "Hi", {}, ""))->getValue<std::string>("sender"),
+        "+15550100001");
+    EXPECT_EQ(sendRequest(*both, outbound("+14155551234", "Hi", "+15550100099", ""))
+                  ->getValue<std::string>("sender"),
+              "+15550100099");
+    EXPECT_FALSE(sendRequest(*serviceOnly, outbound("+14155551234", "Hi", {}, ""))->has("sender"));
 
     HookResult none = make()->buildSend(outbound("+14155551234", "Hi"));
     EXPECT_EQ(none.status, SB_BAD_INPUT);

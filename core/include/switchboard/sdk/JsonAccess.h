@@ -48,8 +48,8 @@ inline Poco::JSON::Object::Ptr parseObjectOrNull(const std::string& text) {
 }
 
 /// Input: a JSON webhook request. Output: its body's top-level JSON object (never null).
-/// Throws BadInput when the request declares a non-JSON Content-Type (see
-/// requireJsonContentType; a missing one is tolerated), with "webhook body is not valid
+/// Throws BadInput when the request declares no or a non-JSON Content-Type (see
+/// requireJsonContentType), with "webhook body is not valid
 /// JSON: <Poco's reason through excerpt()>" when the body does not parse, and with "webhook
 /// body is not a JSON object" for an array or scalar: parse() must report a malformed
 /// callback, not guess.

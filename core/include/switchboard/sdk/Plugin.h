@@ -141,6 +141,7 @@ inline std::string eventsToJson(const std::vector<WebhookEvent>& events) {
             e->set("raw_status", dlr.rawStatus);
             if (!dlr.errorCode.empty()) e->set("error_code", dlr.errorCode);
             if (!dlr.errorMessage.empty()) e->set("error_message", dlr.errorMessage);
+            if (!dlr.callbackId.empty()) e->set("callback_id", dlr.callbackId);
         }
         array->add(e);
     }
@@ -176,6 +177,7 @@ inline std::string providerRequestToJson(const ProviderRequest& r) {
     for (const auto& [k, v] : r.headers) headers->set(k, v);
     root.set("headers", headers);
     root.set("body", r.body);
+    if (r.sender) root.set("sender", *r.sender);
     return toJson(root);
 }
 

@@ -64,12 +64,14 @@ struct HttpRequest {
     }
 };
 
-/// For JSON webhooks: throws BadInput when the request declares a Content-Type that is not
-/// JSON (application/json or any +json / json type). A missing Content-Type is tolerated:
-/// some providers omit it, and the body is parsed as JSON either way.
+/// For JSON webhooks: throws BadInput when the request declares no Content-Type, or one
+/// that is not JSON (application/json or any +json / json type). A body whose sender did
+/// not say it is JSON is not read as JSON: it is a malformed callback, not a guess.
 inline void requireJsonContentType(const HttpRequest& request) {
     auto type = request.header("content-type");
-    if (type && Poco::toLower(*type).find("json") == std::string::npos)
+    if (!type)
+        throw BadInput("no Content-Type: expected a JSON body (Content-Type application/json)");
+    if (Poco::toLower(*type).find("json") == std::string::npos)
         // excerpt(): the header's bytes are the sender's, and the reason is logged and stored.
         throw BadInput("expected a JSON body (Content-Type application/json), got '" +
                        excerpt(*type) + "'");
@@ -103,6 +105,10 @@ struct DeliveryReceipt {
     std::string rawStatus;
     std::string errorCode;
     std::string errorMessage;
+    /// The provider's id of this callback, the same on every retry of it (e.g. Twilio's
+    /// I-Twilio-Idempotency-Token header); empty when the provider has none. The host stores
+    /// each numbered callback once.
+    std::string callbackId;
 };
 
 using WebhookEvent = std::variant<InboundMessage, DeliveryReceipt>;
@@ -124,6 +130,9 @@ struct ProviderRequest {
     std::string url;
     Headers headers;
     std::string body;
+    /// The sender the body names (E.164 or alphanumeric sender id), so the host can store
+    /// what went on the wire; nullopt when the provider chooses (e.g. a pool of numbers).
+    std::optional<std::string> sender;
 };
 
 enum class SendOutcome { Accepted, Retry, Throttled, Rejected };
