@@ -13,13 +13,16 @@ WHERE direction = 'inbound' AND provider_ref IS NOT NULL AND provider_ref <> ''
             WHERE m2.direction = 'inbound' AND m2.provider_instance = messages.provider_instance
               AND m2.provider_ref = messages.provider_ref);
 CREATE UNIQUE INDEX messages_inbound_ref ON messages (provider_instance, inbound_ref);
+-- GET /api/admin/messages?providerRef=… without a provider instance.
+CREATE INDEX messages_ref ON messages (provider_ref);
 
 -- Delivery receipts: every callback is logged, repeats included (DESIGN.md, status model),
 -- so one callback's identity is what must not be stored twice. `callback_key` is
--- "provider:<id>" when the provider numbers its callbacks and repeats the number on a retry
--- (Twilio's I-Twilio-Idempotency-Token), else "request:<random>" drawn once per HTTP request
--- Switchboard received, which only a re-run of that request's own transaction repeats. Older
--- rows have none (NULLs never collide) and stay as they are. A parked receipt keeps its key.
+-- "provider:<SHA-256 of its id>" when the provider numbers its callbacks and repeats the
+-- number on a retry (Twilio's I-Twilio-Idempotency-Token), else "request:<random>" drawn
+-- once per HTTP request Switchboard received, which only a re-run of that request's own
+-- transaction repeats. Older rows have none (NULLs never collide) and stay as they are. A
+-- parked receipt keeps its key.
 ALTER TABLE delivery_events ADD COLUMN callback_key TEXT;
 CREATE UNIQUE INDEX delivery_events_callback ON delivery_events (provider_instance, provider_ref, callback_key);
 ALTER TABLE parked_receipts ADD COLUMN callback_key TEXT NOT NULL DEFAULT '';

@@ -19,7 +19,10 @@ bool alreadyStored(Poco::Data::Session& s, const std::string& providerInstance,
                    const std::string& providerRef) {
     if (providerRef.empty()) return false;
     Poco::Int64 count = 0;
-    s << "SELECT COUNT(*) FROM messages WHERE provider_instance = $1 AND inbound_ref = $2",
+    // provider_ref, not inbound_ref: rows a not yet upgraded process stores during a rolling
+    // upgrade have no inbound_ref, and must still be found.
+    s << "SELECT COUNT(*) FROM messages WHERE direction = 'inbound' AND provider_instance = $1 "
+         "AND provider_ref = $2",
         bind(providerInstance), bind(providerRef), into(count), now;
     return count > 0;
 }

@@ -22,8 +22,9 @@ struct ReceiptEvent {
     /// The provider's own id of this callback, repeated on its retries ("callback_id"; e.g.
     /// Twilio's I-Twilio-Idempotency-Token); empty when it has none.
     std::string callbackId;
-    /// Set by the host, not the plugin: "provider:<callbackId>", else "request:<random id of
-    /// the HTTP request>" — what delivery_events is unique on (migration 009).
+    /// Set by the host, not the plugin: "provider:<SHA-256 hex of callbackId>", else
+    /// "request:<random id of the HTTP request>:<event index>" — what delivery_events is
+    /// unique on (migration 009).
     std::string callbackKey;
 
     static ReceiptEvent fromJson(const Poco::JSON::Object::Ptr& event);

@@ -7,6 +7,7 @@
 #include "store/MessageRepository.h"
 #include "store/TenantRepository.h"
 #include "store/WebhookEventRepository.h"
+#include "util/Digest.h"
 #include "util/E164.h"
 #include "util/JsonText.h"
 #include "util/RandomToken.h"
@@ -217,9 +218,10 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
         } else if (type == "delivery_receipt") {
             ReceiptEvent r = ReceiptEvent::fromJson(e);
             if (!r.providerRef.empty() && !r.rawStatus.empty()) {
+                // Hashed: a provider's id of any length fits the unique index.
                 r.callbackKey = r.callbackId.empty()
                                     ? "request:" + requestKey + ":" + std::to_string(i)
-                                    : "provider:" + r.callbackId;
+                                    : "provider:" + util::sha256Hex(r.callbackId);
                 receipts.push_back(std::move(r));
             } else {
                 drop("ignored", reason::kNoEvents,
@@ -229,11 +231,12 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
             drop("ignored", reason::kNoEvents, "event type '" + type + "' is not processed");
         }
     }
-    // An MO is the provider's own message: its id can never be one the provider gave to a
-    // message we sent. One that is (e.g. a status callback whose status field is missing,
-    // read as an empty inbound message) is malformed and must not become an inbound row.
+    // A status callback whose status field is missing, read as an MO, is an empty inbound
+    // message carrying the provider reference of a message we sent: malformed, and it must
+    // not become an inbound row. Only empty ones: a provider whose MO and MT ids are counted
+    // separately (a modem gateway) may well reuse a number for a real message.
     auto namesOutbound = [&](const InboundEvent& in) {
-        if (in.providerMessageId.empty()) return false;
+        if (in.providerMessageId.empty() || !in.text.empty()) return false;
         bool found = false;
         db_.read([&](Poco::Data::Session& s) {
             found = store::MessageRepository::findOutboundByRef(s, provider->config.id,
@@ -248,7 +251,7 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
             continue;
         }
         drop("rejected", reason::kMalformed,
-             "malformed payload: inbound event carries provider reference '" +
+             "malformed payload: empty inbound event carries provider reference '" +
                  it->providerMessageId + "' of an outbound message");
         it = inbound.erase(it);
     }
@@ -276,6 +279,14 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     db_.write([&](Poco::Data::Session& s) {
         parkedRefs.clear();  // the body may run again on a fresh session
         summary.clear();
+        if (!droppedReason.empty()) {
+            // Part of the request was refused while the rest is stored: say so too.
+            store::WebhookEventRecord dropped = record;
+            dropped.outcome = droppedOutcome;
+            dropped.reasonCode = droppedCode;
+            dropped.reason = droppedReason;
+            store::WebhookEventRepository::insert(s, dropped);
+        }
         for (const auto& in : inbound)
             summary +=
                 InboundMessageRecorder::record(s, db_, *provider, in, record, keywords_, now);
