@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
     params->setMaxThreads(threads);
     params->setMaxQueued(1024);
     params->setKeepAlive(true);
+    // Each kept-alive client holds a thread: the gateways' pools must not starve /count.
+    params->setKeepAliveTimeout(Poco::Timespan(2, 0));
     Poco::Net::ServerSocket socket(
         Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
     Poco::Net::HTTPServer server(new Factory, pool, socket, params);

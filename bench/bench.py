@@ -38,6 +38,9 @@ WEBHOOK_SECRET = "bench-webhook-secret-0123456789"
 MO_SECRET = "bench-mo-shared-secret-0123456789"
 TENANT_NUMBER = "+15550100001"
 RECIPIENT = "+15550107777"
+# Extra top-level YAML for the Switchboard config, to try a setting ("\n" for new lines),
+# e.g. BENCH_EXTRA_YAML='dispatch:\n  workers: 8'.
+EXTRA_YAML = os.environ.get("BENCH_EXTRA_YAML", "").replace("\\n", "\n")
 
 
 # ---- processes and HTTP -------------------------------------------------------------------
@@ -121,7 +124,7 @@ def loadavg():
 class Sink:
     def __init__(self, work):
         self.port = free_port()
-        self.process = Process([SINK, str(self.port), "64"], os.path.join(work, "sink.log"))
+        self.process = Process([SINK, str(self.port), "400"], os.path.join(work, "sink.log"))
         wait_listening(self.port, path="/count")
 
     def count(self):
@@ -278,6 +281,7 @@ logging:
   directory: {PLUGINS}
 admin:
   api_key: {ADMIN_KEY}
+{EXTRA_YAML}
 limits:
   webhook_rate_limit: {{per_source_per_minute: 6000000, burst: 100000}}
 providers:
@@ -653,7 +657,7 @@ def main():
             if backend == "postgresql":
                 postgres = Postgres(work)
             label = backend + (" (synchronous_commit on, fsync on)" if postgres else
-                               " (WAL, synchronous=NORMAL as shipped)")
+                               " (WAL, synchronous=FULL as shipped)")
             print(f"\n== Switchboard on {label}")
             if "send" in figures:
                 for connections in (10, 50):

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <string>
 #include <thread>
@@ -840,6 +841,89 @@ TEST_P(StoreTest, ManualRouteCanBeReplacedManually) {
     EXPECT_EQ(routes.tenantFor("extreme-main", "3", "7"), "globex");
     ASSERT_EQ(routes.all().size(), 1u);
     EXPECT_EQ(routes.all()[0].updatedAt, 2000);
+}
+
+// Group commit: writes handed in while a transaction commits share the next one, each in its
+// own savepoint: one that throws (any exception, or a statement the database refuses) rolls
+// back alone, its caller gets the error, and the others commit with their after-commit
+// actions.
+TEST_P(StoreTest, ConcurrentWritesCommitTogetherAndAFailingOneRollsBackAlone) {
+    Message duplicateMo = outbound("acme", 1000);
+    duplicateMo.direction = "inbound";
+    duplicateMo.providerRef = "mo-twice";
+    db_->write([&](Poco::Data::Session& s) { MessageRepository::insert(s, duplicateMo); });
+    std::atomic<bool> leaderInside{false};
+    std::thread leader([&] {
+        db_->write([&](Poco::Data::Session& s) {
+            MessageRepository::insert(s, outbound("acme", 1000));
+            leaderInside = true;
+            // Everyone below queues while this transaction is still open.
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        });
+    });
+    while (!leaderInside) std::this_thread::yield();
+
+    constexpr int kWriters = 6;
+    std::vector<std::thread::id> ranOn(kWriters);
+    std::vector<std::string> outcome(kWriters);
+    std::atomic<int> afterCommit{0};
+    std::vector<std::thread> writers;
+    for (int i = 0; i < kWriters; ++i) {
+        writers.emplace_back([&, i] {
+            try {
+                db_->write([&](Poco::Data::Session& s) {
+                    ranOn[static_cast<std::size_t>(i)] = std::this_thread::get_id();
+                    Message m = outbound("acme", 1000);
+                    m.body = "writer " + std::to_string(i);
+                    MessageRepository::insert(s, m);
+                    db_->afterCommit([&] { ++afterCommit; });
+                    if (i == 1) throw std::runtime_error("writer 1 gives up");
+                    if (i == 4) MessageRepository::insert(s, duplicateMo);  // refused by the schema
+                });
+                outcome[static_cast<std::size_t>(i)] = "committed";
+            } catch (const StoreUnavailable&) {
+                outcome[static_cast<std::size_t>(i)] = "store error";
+            } catch (const std::runtime_error& e) {
+                outcome[static_cast<std::size_t>(i)] = e.what();
+            }
+        });
+    }
+    for (auto& t : writers) t.join();
+    leader.join();
+
+    for (int i = 0; i < kWriters; ++i) {
+        const std::string expected =
+            i == 1 ? "writer 1 gives up" : (i == 4 ? "store error" : "committed");
+        EXPECT_EQ(outcome[static_cast<std::size_t>(i)], expected) << "writer " << i;
+    }
+    std::vector<std::string> bodies;
+    db_->read([&](Poco::Data::Session& s) {
+        s << "SELECT body FROM messages WHERE body LIKE 'writer %' ORDER BY body", into(bodies),
+            now;
+    });
+    EXPECT_EQ(bodies, (std::vector<std::string>{"writer 0", "writer 2", "writer 3", "writer 5"}));
+    EXPECT_EQ(afterCommit.load(), 4);
+    // They were one batch: every body ran on the thread that led it, not on its own.
+    std::set<std::thread::id> threads(ranOn.begin(), ranOn.end());
+    EXPECT_LE(threads.size(), 2u);
+}
+
+TEST_P(StoreTest, WithGroupCommitOffEveryWriteIsItsOwnTransaction) {
+    db_->setMaxBatch(1);
+    std::vector<std::thread::id> ranOn(4);
+    std::vector<std::thread::id> callers(4);
+    std::vector<std::thread> writers;
+    for (int i = 0; i < 4; ++i)
+        writers.emplace_back([&, i] {
+            callers[static_cast<std::size_t>(i)] = std::this_thread::get_id();
+            db_->write([&](Poco::Data::Session& s) {
+                ranOn[static_cast<std::size_t>(i)] = std::this_thread::get_id();
+                MessageRepository::insert(s, outbound("acme", 1000));
+            });
+        });
+    for (auto& t : writers) t.join();
+    EXPECT_EQ(ranOn, callers);
+    EXPECT_EQ(count("messages"), 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::storageBackends()),

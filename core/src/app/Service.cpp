@@ -63,6 +63,7 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
     } else {
         db_ = store::Database::openSqlite(config_.storage.sqlitePath, config_.storage.poolSize);
     }
+    db_->setMaxBatch(config_.storage.groupCommitMax);
     int applied = db_->migrate();
     log.information("store: %s (%d migrations applied)",
                     config_.storage.driver == "postgresql" ? std::string("postgresql")

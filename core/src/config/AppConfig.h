@@ -34,6 +34,9 @@ struct StorageConfig {
     std::string postgresConnection;
     std::string sqlitePath = "var/switchboard.db";  ///< relative to the working directory
     int poolSize = 32;  ///< pooled sessions; keep >= server.threads + dispatch.workers
+    /// Group commit: at most this many concurrent writes share one transaction (and one
+    /// fsync); 1 = a transaction per write. Requests are answered after their batch commits.
+    int groupCommitMax = 256;
 };
 
 /// `dispatch:` — the outbox worker and its HTTP client.
@@ -87,6 +90,9 @@ struct ProviderConfig {
     /// callback (e.g. Twilio's StatusCallback) when several routes serve this instance; must
     /// be one of them. Empty: the only route serving it alone, else the first such route.
     std::string statusCallbackRoute;
+    /// `throughput`: at most this many messages per second to this instance from one process
+    /// (like Kannel's `throughput`); 0 = unlimited.
+    double throughput = 0;
 };
 
 /// A token bucket: `burst` requests at once, refilled at `perSecond`.

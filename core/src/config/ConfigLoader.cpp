@@ -70,6 +70,7 @@ void readStorage(YamlReader r, StorageConfig& s, std::vector<std::string>& secre
                            " dbname=" + database + " user=" + user +
                            (password.empty() ? "" : " password=" + password);
     s.poolSize = static_cast<int>(r.integer("pool_size", s.poolSize, 1, 256));
+    s.groupCommitMax = static_cast<int>(r.integer("group_commit_max", s.groupCommitMax, 1, 1024));
     r.finish();
 }
 
@@ -178,6 +179,7 @@ ProviderConfig readProvider(const YAML::Node& node, const std::string& path,
     if (p.label.size() > 64) throw ConfigError(r.childPath("label"), "at most 64 characters");
     readTenantCredentials(r, p);
     p.statusCallbackRoute = r.string("status_callback_route", "");
+    p.throughput = r.number("throughput", 0, 0, 100000);
     const YAML::Node statuses = r.child("status_map");
     if (statuses.IsDefined() && !statuses.IsNull()) {
         if (!statuses.IsMap()) throw ConfigError(r.childPath("status_map"), "expected a mapping");

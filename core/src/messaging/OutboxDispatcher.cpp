@@ -28,7 +28,10 @@ OutboxDispatcher::OutboxDispatcher(store::Database& db, const plugin::ProviderSe
       clock_(clock),
       http_(config.connectTimeoutMs, config.readTimeoutMs),
       retry_(config.maxAttempts, config.backoffInitialMs, config.backoffJitter),
-      owner_(Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id())) {}
+      owner_(Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id())) {
+    for (const auto& [id, provider] : providers.all())
+        throughput_.setRate(id, provider.config.throughput);
+}
 
 OutboxDispatcher::~OutboxDispatcher() { stop(); }
 
@@ -39,6 +42,7 @@ void OutboxDispatcher::start() {
 
 void OutboxDispatcher::stop() {
     if (!running_.exchange(false)) return;
+    throughput_.stop();
     wakeup_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
@@ -68,8 +72,10 @@ void OutboxDispatcher::workerLoop(int index) {
         bool worked = false;
         try {
             const auto now = clock_.nowMs();
+            // A few at a time: one claim transaction per batch, and at most kClaimBatch
+            // messages leased by this worker (what a crash of this process may send twice).
             auto claimed = store::MessageRepository(db_).claimDue(
-                owner_, now, now + config_.leaseSeconds * 1000LL, 1);
+                owner_, now, now + config_.leaseSeconds * 1000LL, kClaimBatch);
             for (const auto& m : claimed) process(m, rng);
             worked = !claimed.empty();
         } catch (const std::exception& e) {
@@ -161,6 +167,9 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         return;
     }
 
+    // providers[].throughput, across this process's workers. A stop while waiting leaves
+    // the message leased and QUEUED: the lease brings it back (here or elsewhere).
+    if (!throughput_.acquire(provider->config.id)) return;
     ProviderExchange exchange = http_.execute(request);
     if (!exchange.delivered) {
         retryOrFail(m, attempts, "provider_unreachable", mask(exchange.error), 0, rng);

@@ -5,6 +5,7 @@
 #include "messaging/ProviderHttpClient.h"
 #include "messaging/RetryPolicy.h"
 #include "messaging/SendRequestBuilder.h"
+#include "messaging/ThroughputLimiter.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "store/Records.h"
@@ -54,6 +55,9 @@ class OutboxDispatcher {
     /// processed. For tests and tools; do not mix with start().
     bool runOnce();
 
+    /// Messages one worker claims per claim transaction.
+    static constexpr int kClaimBatch = 4;
+
   private:
     void workerLoop(int index);
     void process(const store::Message& message, std::mt19937_64& rng);
@@ -68,6 +72,7 @@ class OutboxDispatcher {
     config::DispatchConfig config_;
     const util::Clock& clock_;
     ProviderHttpClient http_;
+    ThroughputLimiter throughput_;
     RetryPolicy retry_;
     std::string owner_;
 

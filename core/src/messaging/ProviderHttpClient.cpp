@@ -18,6 +18,10 @@ Poco::Net::Context::Ptr tlsContext() {
     static Poco::Net::Context::Ptr context = new Poco::Net::Context(
         Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true,
         "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+    // Lets a new connection to an endpoint resume its last TLS session (abbreviated
+    // handshake).
+    static const bool cached = (context->enableSessionCache(true), true);
+    (void)cached;
     return context;
 }
 
@@ -26,29 +30,72 @@ Poco::Net::Context::Ptr tlsContext() {
 ProviderHttpClient::ProviderHttpClient(int connectTimeoutMs, int readTimeoutMs)
     : connectTimeoutMs_(connectTimeoutMs), readTimeoutMs_(readTimeoutMs) {}
 
+ProviderHttpClient::~ProviderHttpClient() = default;
+
+namespace {
+
+std::string endpointOf(const Poco::URI& uri) {
+    return uri.getScheme() + "://" + uri.getHost() + ":" + std::to_string(uri.getPort());
+}
+
+}  // namespace
+
+std::unique_ptr<Poco::Net::HTTPClientSession> ProviderHttpClient::acquire(
+    const Poco::URI& uri) const {
+    const std::string endpoint = endpointOf(uri);
+    Poco::Net::Session::Ptr tls;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = idle_.find(endpoint);
+        if (it != idle_.end() && !it->second.empty()) {
+            auto session = std::move(it->second.back());
+            it->second.pop_back();
+            return session;
+        }
+        if (auto t = tlsSessions_.find(endpoint); t != tlsSessions_.end()) tls = t->second;
+    }
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (uri.getScheme() == "https") {
+        session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+                                                                  tlsContext(), tls);
+    } else {
+        session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+    }
+    session->setTimeout(Poco::Timespan(0, connectTimeoutMs_ * 1000),
+                        Poco::Timespan(0, readTimeoutMs_ * 1000),
+                        Poco::Timespan(0, readTimeoutMs_ * 1000));
+    session->setKeepAlive(true);
+    session->setKeepAliveTimeout(Poco::Timespan(kIdleTimeoutS, 0));
+    ++opened_;
+    return session;
+}
+
+void ProviderHttpClient::release(const Poco::URI& uri,
+                                 std::unique_ptr<Poco::Net::HTTPClientSession> session) const {
+    const std::string endpoint = endpointOf(uri);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto* https = dynamic_cast<Poco::Net::HTTPSClientSession*>(session.get())) {
+        if (auto tls = https->sslSession()) tlsSessions_[endpoint] = tls;
+    }
+    auto& pool = idle_[endpoint];
+    if (pool.size() < kMaxIdlePerEndpoint) pool.push_back(std::move(session));
+}
+
 ProviderExchange ProviderHttpClient::execute(const OutgoingRequest& request) const {
     ProviderExchange exchange;
     Poco::Timestamp started;
     try {
         Poco::URI uri(request.url);
-        std::unique_ptr<Poco::Net::HTTPClientSession> session;
-        if (uri.getScheme() == "https") {
-            session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
-                                                                      tlsContext());
-        } else if (uri.getScheme() == "http") {
-            session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-        } else {
+        if (uri.getScheme() != "https" && uri.getScheme() != "http") {
             exchange.error = "unsupported URL scheme '" + uri.getScheme() + "'";
             return exchange;
         }
-        session->setTimeout(Poco::Timespan(0, connectTimeoutMs_ * 1000),
-                            Poco::Timespan(0, readTimeoutMs_ * 1000),
-                            Poco::Timespan(0, readTimeoutMs_ * 1000));
-        session->setKeepAlive(false);
+        auto session = acquire(uri);
         Poco::Net::HTTPRequest req(request.method,
                                    uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
                                    Poco::Net::HTTPMessage::HTTP_1_1);
         for (const auto& [name, value] : request.headers) req.set(name, value);
+        req.setKeepAlive(true);
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
         session->sendRequest(req) << request.body;
         Poco::Net::HTTPResponse response;
@@ -61,8 +108,12 @@ ProviderExchange ProviderHttpClient::execute(const OutgoingRequest& request) con
             in.read(buffer, sizeof(buffer));
             exchange.body.append(buffer, static_cast<std::size_t>(in.gcount()));
         }
+        // Only a connection whose whole answer was read, and that the provider keeps open,
+        // can carry the next request.
+        const bool complete = in.eof() && exchange.body.size() <= kMaxResponseBytes;
         if (exchange.body.size() > kMaxResponseBytes) exchange.body.resize(kMaxResponseBytes);
         exchange.delivered = true;
+        if (complete && response.getKeepAlive()) release(uri, std::move(session));
     } catch (const Poco::Exception& e) {
         exchange.delivered = false;
         exchange.error = e.displayText();

@@ -128,8 +128,9 @@ std::unique_ptr<Database> Database::openSqlite(const std::string& path, int pool
     try {
         auto pool = std::make_unique<Poco::Data::SessionPool>("SQLite", path, 1, poolSize, 60);
         auto session = pool->get();
-        // WAL lets readers proceed during a write; NORMAL sync is durable across process
-        // crashes in WAL mode (an OS crash may lose the last commits, not corrupt the file).
+        // WAL lets readers proceed during a write. synchronous stays at SQLite's FULL: every
+        // commit is fsynced before write() returns, so an acknowledged request survives an OS
+        // crash or power loss too; group commit (write()) shares that fsync among writers.
         session << "PRAGMA journal_mode=WAL", now;
         return std::unique_ptr<Database>(new Database("sqlite", std::move(pool)));
     } catch (const Poco::Exception& e) {
@@ -300,15 +301,126 @@ bool Database::retryable(const Poco::Exception& e, std::optional<Poco::Data::Ses
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
     if (joinEnclosing(true, body)) return;
-    std::vector<std::function<void()>> committed;
-    {
-        // Only SQLite needs writers queued in-process; PostgreSQL handles concurrent writers.
-        std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
-        if (dialect_ == "sqlite") lock.lock();
-        committed = run(true, body);
+    if (maxBatch_ <= 1) {
+        std::vector<std::function<void()>> committed;
+        {
+            // Only SQLite needs writers queued in-process; PostgreSQL handles concurrent
+            // writers.
+            std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
+            if (dialect_ == "sqlite") lock.lock();
+            committed = run(true, body);
+        }
+        // Outside the writer lock and with the session back in the pool: an action may write.
+        runCommitted(committed);
+        return;
     }
-    // Outside the writer lock and with the session back in the pool: an action may write.
-    runCommitted(committed);
+    // Group commit: whoever finds no batch running leads one, taking every write queued so
+    // far (at most maxBatch_); the rest wait for the commit that carries theirs. No one waits
+    // for a batch to fill: a batch is what queued while the previous one was committing, so
+    // a lone writer commits at once and a busy server commits many writes per fsync.
+    PendingWrite mine{&body, {}, {}, false, {}};
+    std::unique_lock<std::mutex> lock(batchMutex_);
+    pending_.push_back(&mine);
+    while (!mine.done) {
+        if (leading_) {
+            mine.wake.wait(lock);
+            continue;
+        }
+        leading_ = true;
+        std::vector<PendingWrite*> batch;
+        while (!pending_.empty() && static_cast<int>(batch.size()) < maxBatch_) {
+            batch.push_back(pending_.front());
+            pending_.pop_front();
+        }
+        lock.unlock();
+        runBatch(batch);
+        lock.lock();
+        leading_ = false;
+        // Wake exactly the writers whose batch this was, and the next in line to lead.
+        for (PendingWrite* w : batch) {
+            w->done = true;
+            if (w != &mine) w->wake.notify_one();
+        }
+        if (!pending_.empty()) pending_.front()->wake.notify_one();
+    }
+    lock.unlock();
+    if (mine.error) std::rethrow_exception(mine.error);
+    runCommitted(mine.onCommit);
+}
+
+void Database::runBatch(const std::vector<PendingWrite*>& batch) {
+    // Each write in its own savepoint, so one that throws (a constraint, a tenant error, a
+    // deadlock victim on PostgreSQL) rolls back alone and the rest still commit. A dropped
+    // PostgreSQL connection re-runs the whole batch once on a fresh session, like run().
+    std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
+    if (dialect_ == "sqlite") lock.lock();
+    const bool single = batch.size() == 1;
+    for (int attempt = 0;; ++attempt) {
+        std::optional<Poco::Data::Session> session;
+        try {
+            session.emplace(pool_->get());
+            if (dialect_ == "sqlite") *session << "PRAGMA busy_timeout=10000", now;
+            *session << (dialect_ == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN"), now;
+            try {
+                for (PendingWrite* w : batch) {
+                    w->error = nullptr;
+                    w->onCommit.clear();
+                    Frame frame{this, &*session, true, {}, nullptr};
+                    if (!single) *session << "SAVEPOINT sb_write", now;
+                    try {
+                        {
+                            FrameScope scope(frame);
+                            (*w->body)(*session);
+                        }
+                        if (!single) *session << "RELEASE SAVEPOINT sb_write", now;
+                        w->onCommit = std::move(frame.onCommit);
+                    } catch (const Poco::Data::DataException& e) {
+                        // A lost connection fails or retries the batch as a whole.
+                        if (single || !session->isGood()) throw;
+                        w->error = std::make_exception_ptr(
+                            StoreUnavailable("database error: " + describe(e)));
+                        *session << "ROLLBACK TO SAVEPOINT sb_write", now;
+                        *session << "RELEASE SAVEPOINT sb_write", now;
+                    } catch (const Poco::IOException&) {
+                        throw;  // the connection, as above
+                    } catch (...) {
+                        if (single) throw;
+                        w->error = std::current_exception();
+                        *session << "ROLLBACK TO SAVEPOINT sb_write", now;
+                        *session << "RELEASE SAVEPOINT sb_write", now;
+                    }
+                }
+                *session << "COMMIT", now;
+            } catch (...) {
+                try {
+                    *session << "ROLLBACK", now;
+                } catch (...) {
+                    // The original error matters more than a failed rollback.
+                }
+                throw;
+            }
+            return;
+        } catch (const Poco::Data::DataException& e) {
+            if (retryable(e, session, attempt)) continue;
+            failAll(batch,
+                    std::make_exception_ptr(StoreUnavailable("database error: " + describe(e))));
+        } catch (const Poco::IOException& e) {
+            if (retryable(e, session, attempt)) continue;
+            failAll(batch, std::make_exception_ptr(
+                               StoreUnavailable("database I/O error: " + describe(e))));
+        } catch (...) {
+            failAll(batch, std::current_exception());
+        }
+        return;
+    }
+}
+
+void Database::failAll(const std::vector<PendingWrite*>& batch, std::exception_ptr error) {
+    for (PendingWrite* w : batch) {
+        // A write that failed on its own keeps its own error; the rest share the batch's.
+        if (!w->error) w->error = error;
+        w->onCommit.clear();
+    }
 }
 
 void Database::read(const std::function<void(Poco::Data::Session&)>& body) {

@@ -3,6 +3,9 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -41,10 +44,16 @@ class Database {
     int migrate();
 
     /// Runs `body` in a write transaction (SQLite: BEGIN IMMEDIATE, serialised in-process so
-    /// writers queue instead of failing with SQLITE_BUSY; PostgreSQL: BEGIN); commits on
-    /// return, rolls back and rethrows on exception. A dropped PostgreSQL connection is
-    /// retried once on a fresh session (the body runs again, so it must only touch the
-    /// session and its own variables). Poco::Data errors become StoreUnavailable.
+    /// writers queue instead of failing with SQLITE_BUSY; PostgreSQL: BEGIN) and returns once
+    /// it committed; rolls its work back and rethrows on exception. A dropped PostgreSQL
+    /// connection is retried once on a fresh session (the body runs again, so it must only
+    /// touch the session and its own variables). Poco::Data errors become StoreUnavailable.
+    ///
+    /// Group commit (setMaxBatch): bodies that other threads hand in while a transaction is
+    /// committing run together in the next one, each inside its own savepoint, on the
+    /// thread that leads that batch. A body that throws rolls back only its own savepoint
+    /// and its caller gets the exception; the others commit. So a body must not rely on
+    /// running on its caller's thread (thread-locals), nor wait for another thread's write.
     ///
     /// Nesting: a write() called while this thread is already inside write() on the same
     /// Database joins that transaction instead of opening its own: its statements commit or
@@ -74,9 +83,26 @@ class Database {
     /// True when a trivial query succeeds.
     bool ping();
 
+    /// Group commit: concurrent write() calls (on different threads) share one transaction
+    /// and its fsync, at most `writes` per transaction; 1 turns it off (one transaction per
+    /// write(), as before). Call before the first write(). Default kDefaultMaxBatch.
+    void setMaxBatch(int writes) { maxBatch_ = writes < 1 ? 1 : writes; }
+    static constexpr int kDefaultMaxBatch = 256;
+
     const std::string& dialect() const { return dialect_; }
 
   private:
+    /// One write() waiting for its batch (group commit).
+    struct PendingWrite {
+        const std::function<void(Poco::Data::Session&)>* body;
+        std::exception_ptr error;
+        std::vector<std::function<void()>> onCommit;
+        bool done;                     ///< guarded by batchMutex_
+        std::condition_variable wake;  ///< its batch is done, or it is next to lead
+    };
+    void runBatch(const std::vector<PendingWrite*>& batch);
+    static void failAll(const std::vector<PendingWrite*>& batch, std::exception_ptr error);
+
     bool joinEnclosing(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
     /// Runs `body` on a pooled session; returns the after-commit actions it registered.
     std::vector<std::function<void()>> run(bool transactional,
@@ -88,6 +114,10 @@ class Database {
     std::string dialect_;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
     std::mutex writeMutex_;
+    int maxBatch_ = kDefaultMaxBatch;
+    std::mutex batchMutex_;
+    std::deque<PendingWrite*> pending_;
+    bool leading_ = false;
 };
 
 }  // namespace switchboard::store

@@ -3,6 +3,8 @@
 #include "store/RowReader.h"
 #include "store/SqlConditions.h"
 
+#include <algorithm>
+
 using namespace Poco::Data::Keywords;
 
 namespace switchboard::store {
@@ -192,30 +194,30 @@ std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeM
                                                  TimeMs leaseUntil, int limit) {
     std::vector<Message> claimed;
     db_.write([&](Poco::Data::Session& s) {
-        std::vector<Poco::Int64> ids;
-        // PostgreSQL: rows another process is claiming right now are skipped, not waited
-        // for, so several dispatchers drain one outbox without blocking each other. SQLite
-        // has one writer at a time, so the plain SELECT is already exclusive.
+        // One statement: pick the due rows and lease them. PostgreSQL: rows another process
+        // is claiming right now are skipped, not waited for, so several dispatchers drain one
+        // outbox without blocking each other. SQLite has one writer at a time, so the plain
+        // sub-select is already exclusive. The outer conditions repeat the inner ones: a row
+        // is only ever leased while it is QUEUED and unleased.
         const char* lockClause = db_.dialect() == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
-        Poco::Data::Statement select(s);
-        select << "SELECT id FROM messages WHERE direction = 'outbound' AND status = 'QUEUED' AND "
-                  "next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $2) ORDER BY "
-                  "next_attempt_at, id LIMIT $3"
-               << lockClause,
+        Poco::Data::Statement claim(s);
+        claim << "UPDATE messages SET locked_until = $1, lock_owner = $2 WHERE id IN (SELECT id "
+                 "FROM messages WHERE direction = 'outbound' AND status = 'QUEUED' AND "
+                 "next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until < $4) ORDER BY "
+                 "next_attempt_at, id LIMIT $5"
+              << lockClause
+              << ") AND status = 'QUEUED' AND (locked_until IS NULL OR locked_until < $6) "
+                 "RETURNING "
+              << kColumns,
+            bind(static_cast<Poco::Int64>(leaseUntil)), bind(owner),
             bind(static_cast<Poco::Int64>(now_)), bind(static_cast<Poco::Int64>(now_)), bind(limit),
-            into(ids), now;
-        for (Poco::Int64 id : ids) {
-            Poco::Data::Statement update(s);
-            update << "UPDATE messages SET locked_until = $1, lock_owner = $2 WHERE id = $3 AND "
-                      "status = "
-                      "'QUEUED' AND (locked_until IS NULL OR locked_until < $4)",
-                bind(static_cast<Poco::Int64>(leaseUntil)), bind(owner), bind(id),
-                bind(static_cast<Poco::Int64>(now_));
-            if (update.execute() != 1) continue;
-            Poco::Data::Statement row(s);
-            row << "SELECT " << kColumns << " FROM messages WHERE id = $1", bind(id), now;
-            for (auto& m : messagesOf(row)) claimed.push_back(std::move(m));
-        }
+            bind(static_cast<Poco::Int64>(now_)), now;
+        claimed = messagesOf(claim);
+    });
+    // RETURNING has no order: oldest due first, as they were picked.
+    std::sort(claimed.begin(), claimed.end(), [](const Message& a, const Message& b) {
+        const TimeMs da = a.nextAttemptAt.value_or(0), db = b.nextAttemptAt.value_or(0);
+        return da != db ? da < db : a.id < b.id;
     });
     return claimed;
 }
