@@ -28,8 +28,11 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
-SWITCHBOARD = os.path.join(BUILD, "bin", "switchboard")
-PLUGINS = os.path.join(BUILD, "plugins")
+# BENCH_SWITCHBOARD_BUILD: another build folder's switchboard and plugins (e.g. an older
+# commit's), to measure before and after in the same run.
+OTHER = os.environ.get("BENCH_SWITCHBOARD_BUILD", BUILD)
+SWITCHBOARD = os.path.join(OTHER, "bin", "switchboard")
+PLUGINS = os.path.join(OTHER, "plugins")
 SINK = os.path.join(BUILD, "bench", "bench_sink")
 
 ADMIN_KEY = "bench-admin-key-0123456789"
@@ -367,20 +370,29 @@ wrk.headers["Authorization"] = "Bearer {TENANT_KEY}"
 def lua_requests(path, requests):
     """A wrk script that sends `requests` ([method, path, headers, body]) in order, once
     each, then stops: every request does distinct work (a fresh MO, a receipt for a message
-    no earlier one touched)."""
-    with open(path, "w") as f:
-        f.write("local reqs = {\n")
+    no earlier one touched). The requests are read from a data file beside the script (one
+    per line, tab-separated), since a Lua chunk holds at most 65,536 constants."""
+    data = path + ".tsv"
+    with open(data, "w") as f:
         for method, target, headers, body in requests:
-            h = ", ".join(f'["{k}"] = {json.dumps(v)}' for k, v in headers.items())
-            f.write(f'  {{{json.dumps(method)}, {json.dumps(target)}, {{{h}}}, '
-                    f'{json.dumps(body)}}},\n')
-        f.write("""}
+            fields = [method, target, body] + [x for kv in headers.items() for x in kv]
+            assert not any("\t" in x or "\n" in x for x in fields)
+            f.write("\t".join(fields) + "\n")
+    with open(path, "w") as f:
+        f.write(f"""local reqs = {{}}
+for line in io.lines({json.dumps(data)}) do
+  local fields = {{}}
+  for field in (line .. "\\t"):gmatch("(.-)\\t") do table.insert(fields, field) end
+  -- wrk.format adds no Host of its own, and HTTP/1.1 requires one.
+  local headers = {{["Host"] = "127.0.0.1"}}
+  for i = 4, #fields - 1, 2 do headers[fields[i]] = fields[i + 1] end
+  table.insert(reqs, wrk.format(fields[1], fields[2], headers, fields[3]))
+end
 local i = 0
 request = function()
   i = i + 1
-  local r = reqs[i]
-  if r == nil then r = reqs[#reqs] end
-  return wrk.format(r[1], r[2], r[3], r[4])
+  if i > #reqs then return reqs[#reqs] end
+  return reqs[i]
 end
 response = function(status, headers, body)
   if i >= #reqs then wrk.thread:stop() end

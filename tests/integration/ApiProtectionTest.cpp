@@ -187,6 +187,12 @@ TEST_P(ApiProtection, HeaderLimitsMalformedAndTruncatedRequests) {
          send + "Content-Length: 100\r\n\r\n{\"to\":\"+15550107777\",\"message\":\"hi\"}", "400",
          "incomplete_body"},
         {"oversized body", send + "Content-Length: 70000\r\n\r\n{\"to\":", "413", "body_too_large"},
+        // Without public_base_url the signed URL comes from Host, which HTTP/1.1 requires:
+        // its absence is the caller's error, never a 500.
+        {"a webhook without Host",
+         "POST /api/webhook/extreme HTTP/1.1\r\nContent-Type: application/json\r\n"
+         "Content-Length: 2\r\n\r\n{}",
+         "400", "malformed_request"},
     };
     for (const auto& c : cases) {
         auto response = rawExchange(port_, c.request, true);

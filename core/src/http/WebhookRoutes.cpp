@@ -22,7 +22,13 @@ plugin::WebhookRequest describe(Exchange& ex, const std::string& source,
         request.headers.emplace_back(Poco::toLower(name), value);
     request.remoteAddr = source;
     std::string base = ctx.config.server.publicBaseUrl;
-    if (base.empty()) base = "http://" + ex.request().getHost();
+    if (base.empty()) {
+        // The signed URL is the one the caller addressed; HTTP/1.1 requires saying which.
+        if (!ex.request().has("Host"))
+            throw ApiError(400, "malformed_request",
+                           "the request has no Host header (required by HTTP/1.1)");
+        base = "http://" + ex.request().getHost();
+    }
     request.publicUrl = base + ex.request().getURI();
     request.receivedAtMs = ctx.clock.nowMs();
     return request;

@@ -76,7 +76,15 @@ void OutboxDispatcher::workerLoop(int index) {
             // messages leased by this worker (what a crash of this process may send twice).
             auto claimed = store::MessageRepository(db_).claimDue(
                 owner_, now, now + config_.leaseSeconds * 1000LL, kClaimBatch);
-            for (const auto& m : claimed) process(m, rng);
+            // Every provider call of the batch first, outside any transaction; then their
+            // outcomes in one (the writes inside join it). A crash in between repeats at most
+            // this batch, which the lease already allowed.
+            std::vector<std::function<void()>> outcomes;
+            for (const auto& m : claimed) process(m, rng, &outcomes);
+            if (!outcomes.empty())
+                db_.write([&](Poco::Data::Session&) {
+                    for (auto& outcome : outcomes) outcome();
+                });
             worked = !claimed.empty();
         } catch (const std::exception& e) {
             // The database may be briefly unavailable; the lease makes any claimed message
@@ -123,8 +131,16 @@ void OutboxDispatcher::fail(const store::Message& m, int attempts, const std::st
     });
 }
 
-void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
-    store::MessageRepository repo(db_);
+void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng,
+                               std::vector<std::function<void()>>* deferred) {
+    // What to store: at once, or — for a worker's claimed batch — together with the other
+    // outcomes of the batch in one transaction once all their provider calls are done.
+    auto keep = [deferred](std::function<void()> write) {
+        if (deferred)
+            deferred->push_back(std::move(write));
+        else
+            write();
+    };
     const int attempts = m.attempts + 1;
     BuiltSendRequest built;
     try {
@@ -132,19 +148,25 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
     } catch (const SendRequestError& e) {
         // Unusable stored credentials may come back (a master key re-added); the rest is
         // configuration that no retry can fix.
-        if (e.code() == "credentials_unavailable") {
-            retryOrFail(m, attempts, e.code(), e.what(), 0, rng);
+        const std::string code = e.code(), what = e.what();
+        if (code == "credentials_unavailable") {
+            keep([this, m, attempts, code, what, &rng] {
+                retryOrFail(m, attempts, code, what, 0, rng);
+            });
             return;
         }
-        fail(m, attempts, e.code(), e.what());
-        logger().error("dispatch message=%s provider=%s outcome=FAILED reason=%s detail=%s",
-                       std::to_string(m.id), m.providerInstance, e.code(), std::string(e.what()));
+        keep([this, m, attempts, code, what] {
+            fail(m, attempts, code, what);
+            logger().error("dispatch message=%s provider=%s outcome=FAILED reason=%s detail=%s",
+                           std::to_string(m.id), m.providerInstance, code, what);
+        });
         return;
     }
     const plugin::Provider* provider = built.provider;
     const plugin::ProviderInstance& instance = built.instance();
     const OutgoingRequest& request = built.request;
     auto mask = [&built](std::string text) { return built.mask(std::move(text)); };
+    const std::string sender = request.sender;
 
     if (provider->dryRun()) {
         store::DryRunRecord record{0,
@@ -156,14 +178,16 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
                                    mask(maskedHeadersJson(request)),
                                    util::SecretMasker::instance().mask(mask(request.body)),
                                    clock_.nowMs()};
-        db_.write([&](Poco::Data::Session& s) {
-            store::DryRunRepository::insert(s, record);
-            store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id), attempts,
-                                               record.createdAt, request.sender);
+        keep([this, m, attempts, record, sender] {
+            db_.write([&](Poco::Data::Session& s) {
+                store::DryRunRepository::insert(s, record);
+                store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id),
+                                                   attempts, record.createdAt, sender);
+            });
+            logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s",
+                                 std::to_string(m.id), m.providerInstance, attempts, record.method,
+                                 record.url);
         });
-        logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s",
-                             std::to_string(m.id), m.providerInstance, attempts, request.method,
-                             record.url);
         return;
     }
 
@@ -172,7 +196,10 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
     if (!throughput_.acquire(provider->config.id)) return;
     ProviderExchange exchange = http_.execute(request);
     if (!exchange.delivered) {
-        retryOrFail(m, attempts, "provider_unreachable", mask(exchange.error), 0, rng);
+        const std::string error = mask(exchange.error);
+        keep([this, m, attempts, error, &rng] {
+            retryOrFail(m, attempts, "provider_unreachable", error, 0, rng);
+        });
         return;
     }
     auto classified = instance.parseSendResponse(exchange.status, exchange.headers, exchange.body);
@@ -188,41 +215,55 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng) {
         retryAfterMs = o->optValue<Poco::Int64>("retry_after_s", 0) * 1000;
     } catch (const std::exception& e) {
         // The provider answered but we cannot tell how: retrying could send twice, so stop.
-        fail(m, attempts, "provider_response_unreadable",
-             "HTTP " + std::to_string(exchange.status) + ": " + mask(e.what()));
-        logger().error(
-            "dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED "
-            "reason=unreadable_response",
-            std::to_string(m.id), m.providerInstance, attempts, exchange.status);
+        const std::string why = "HTTP " + std::to_string(exchange.status) + ": " + mask(e.what());
+        const int status = exchange.status;
+        keep([this, m, attempts, why, status] {
+            fail(m, attempts, "provider_response_unreadable", why);
+            logger().error(
+                "dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED "
+                "reason=unreadable_response",
+                std::to_string(m.id), m.providerInstance, attempts, status);
+        });
         return;
     }
     const std::string detail = mask("HTTP " + std::to_string(exchange.status) +
                                     (errorCode.empty() ? "" : " " + errorCode) +
                                     (errorMessage.empty() ? "" : ": " + errorMessage));
+    const int status = exchange.status;
+    const std::int64_t elapsedMs = exchange.elapsedMs;
     if (outcome == "ACCEPTED") {
-        repo.markSent(m.id, providerRef, attempts, clock_.nowMs(), request.sender);
-        logger().information(
-            "dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s elapsed_ms=%s",
-            std::to_string(m.id), m.providerInstance, attempts, exchange.status, providerRef,
-            std::to_string(exchange.elapsedMs));
-        // A receipt that overtook this answer waits parked for the reference just stored.
-        if (!providerRef.empty()) {
-            try {
-                DeliveryReceiptRecorder::applyParked(db_, *provider, providerRef);
-            } catch (const std::exception& e) {
-                logger().error("dispatch message=%s: parked receipts not applied yet (%s)",
-                               std::to_string(m.id), std::string(e.what()));
-            }
-        }
+        keep([this, m, attempts, providerRef, sender, status, elapsedMs, provider] {
+            store::MessageRepository(db_).markSent(m.id, providerRef, attempts, clock_.nowMs(),
+                                                   sender);
+            logger().information(
+                "dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s "
+                "elapsed_ms=%s",
+                std::to_string(m.id), m.providerInstance, attempts, status, providerRef,
+                std::to_string(elapsedMs));
+            // A receipt that overtook this answer waits parked for the reference; look once
+            // the reference is committed, so whichever side commits last hands it over.
+            if (providerRef.empty()) return;
+            db_.afterCommit([this, m, provider, providerRef] {
+                try {
+                    DeliveryReceiptRecorder::applyParked(db_, *provider, providerRef);
+                } catch (const std::exception& e) {
+                    logger().error("dispatch message=%s: parked receipts not applied yet (%s)",
+                                   std::to_string(m.id), std::string(e.what()));
+                }
+            });
+        });
     } else if (outcome == "REJECTED") {
-        fail(m, attempts, "provider_rejected", detail);
-        logger().warning(
-            "dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED detail=%s",
-            std::to_string(m.id), m.providerInstance, attempts, exchange.status, detail);
-    } else if (outcome == "THROTTLED") {
-        retryOrFail(m, attempts, "provider_throttled", detail, retryAfterMs, rng);
+        keep([this, m, attempts, detail, status] {
+            fail(m, attempts, "provider_rejected", detail);
+            logger().warning(
+                "dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED detail=%s",
+                std::to_string(m.id), m.providerInstance, attempts, status, detail);
+        });
     } else {
-        retryOrFail(m, attempts, "provider_retry", detail, retryAfterMs, rng);
+        const char* code = outcome == "THROTTLED" ? "provider_throttled" : "provider_retry";
+        keep([this, m, attempts, code, detail, retryAfterMs, &rng] {
+            retryOrFail(m, attempts, code, detail, retryAfterMs, rng);
+        });
     }
 }
 

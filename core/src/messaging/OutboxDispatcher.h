@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <string>
@@ -60,7 +61,11 @@ class OutboxDispatcher {
 
   private:
     void workerLoop(int index);
-    void process(const store::Message& message, std::mt19937_64& rng);
+    /// One attempt at `message`: builds and executes its provider request, then stores the
+    /// outcome — at once, or, with `deferred`, as a function appended there for the caller
+    /// to run inside one transaction with the rest of its batch.
+    void process(const store::Message& message, std::mt19937_64& rng,
+                 std::vector<std::function<void()>>* deferred = nullptr);
     /// FAILED plus a failure event, in one transaction.
     void fail(const store::Message& m, int attempts, const std::string& code,
               const std::string& detail);
