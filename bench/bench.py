@@ -149,8 +149,9 @@ class Postgres:
             p for p in (os.path.join("/usr/lib/postgresql", v, "bin", "initdb")
                         for v in os.listdir("/usr/lib/postgresql")) if os.path.exists(p))[-1]
         self.bin = os.path.dirname(initdb)
-        self.dir = os.path.join(work, "pg")
-        os.makedirs(self.dir)
+        # Its own folder under /tmp: the work folder is private to root, and the server runs
+        # as the postgres user.
+        self.dir = tempfile.mkdtemp(prefix="switchboard-bench-pg-")
         self.user = "postgres" if os.getuid() == 0 else None
         if self.user:
             shutil.chown(self.dir, "postgres", "postgres")
@@ -185,6 +186,7 @@ class Postgres:
                        "stop"])
         except subprocess.CalledProcessError:
             pass
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Kannel:

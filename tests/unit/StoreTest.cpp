@@ -9,6 +9,7 @@
 #include "support/TestDatabase.h"
 #include "util/Digest.h"
 
+#include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
@@ -906,6 +907,37 @@ TEST_P(StoreTest, ConcurrentWritesCommitTogetherAndAFailingOneRollsBackAlone) {
     // They were one batch: every body ran on the thread that led it, not on its own.
     std::set<std::thread::id> threads(ranOn.begin(), ranOn.end());
     EXPECT_LE(threads.size(), 2u);
+}
+
+// Every delivery receipt asks whether a send is in flight on its instance; that must not
+// walk every message the instance ever sent (it made DLR ingest fall from about 2,700/s to
+// 180/s at 40,000 sent messages in bench/run).
+TEST_P(StoreTest, TheInFlightCheckUsesItsOwnIndex) {
+    for (int i = 0; i < 50; ++i) {
+        Message m = outbound("acme", 1000, status::kSent);
+        m.providerRef = "ref-" + std::to_string(i);
+        db_->write([&](Poco::Data::Session& s) { MessageRepository::insert(s, m); });
+    }
+    const bool sqlite = GetParam() == "sqlite";
+    std::string plan;
+    db_->write([&](Poco::Data::Session& s) {
+        // A 50-row table: PostgreSQL would rightly scan it whole, so ask for its index plan.
+        if (!sqlite) s << "SET LOCAL enable_seqscan = off", now;
+        Poco::Data::Statement st(s);
+        st << (sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ")
+           << "SELECT id FROM messages WHERE provider_instance = 'extreme-main' AND direction = "
+              "'outbound' AND status = 'QUEUED' AND locked_until IS NOT NULL LIMIT 1",
+            now;
+        Poco::Data::RecordSet rs(st);
+        for (bool more = rs.moveFirst(); more; more = rs.moveNext())
+            plan += rs[sqlite ? 3 : 0].convert<std::string>() + "\n";
+    });
+    EXPECT_NE(plan.find("messages_in_flight"), std::string::npos) << plan;
+    bool seen = false;
+    db_->read([&](Poco::Data::Session& s) {
+        seen = MessageRepository::hasSendInFlight(s, "extreme-main");
+    });
+    EXPECT_FALSE(seen);
 }
 
 TEST_P(StoreTest, WithGroupCommitOffEveryWriteIsItsOwnTransaction) {

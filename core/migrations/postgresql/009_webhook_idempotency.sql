@@ -7,6 +7,7 @@ WHERE direction = 'inbound' AND provider_ref IS NOT NULL AND provider_ref <> ''
               AND m2.provider_ref = messages.provider_ref);
 CREATE UNIQUE INDEX messages_inbound_ref ON messages (provider_instance, inbound_ref);
 CREATE INDEX messages_ref ON messages (provider_ref);
+CREATE INDEX messages_in_flight ON messages (provider_instance) WHERE direction = 'outbound' AND status = 'QUEUED' AND locked_until IS NOT NULL;
 
 ALTER TABLE delivery_events ADD COLUMN callback_key TEXT;
 CREATE UNIQUE INDEX delivery_events_callback ON delivery_events (provider_instance, provider_ref, callback_key);

@@ -15,6 +15,10 @@ WHERE direction = 'inbound' AND provider_ref IS NOT NULL AND provider_ref <> ''
 CREATE UNIQUE INDEX messages_inbound_ref ON messages (provider_instance, inbound_ref);
 -- GET /api/admin/messages?providerRef=… without a provider instance.
 CREATE INDEX messages_ref ON messages (provider_ref);
+-- "Is a send in flight on this instance?" (every delivery receipt asks, to decide whether an
+-- unknown reference may be parked): without this the planner walks the instance's whole
+-- (provider_instance, provider_ref) index, one row per message ever sent.
+CREATE INDEX messages_in_flight ON messages (provider_instance) WHERE direction = 'outbound' AND status = 'QUEUED' AND locked_until IS NOT NULL;
 
 -- Delivery receipts: every callback is logged, repeats included (DESIGN.md, status model),
 -- so one callback's identity is what must not be stored twice. `callback_key` is
