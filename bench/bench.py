@@ -103,7 +103,7 @@ class Process:
 
 
 def rss_kib(pid):
-    """(VmRSS, VmHWM) of `pid` and its children named like it, in KiB."""
+    """(VmRSS, VmHWM) of process `pid`, in KiB; zeros once it is gone."""
     values = {"VmRSS": 0, "VmHWM": 0}
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -525,7 +525,7 @@ class Bench:
         Switchboard's signed DLR webhook on stored SENT messages; each receipt is for a
         message no other receipt touched, and what applied is counted afterwards."""
         seconds = self.args.seconds
-        pairs, applied = [], []
+        pairs = []
         for _ in range(self.args.pairs):
             def kannel_load(k):
                 # The messages the receipts are for, with their DLR entries in memory.
@@ -567,7 +567,6 @@ class Bench:
             print(f"    Kannel: {k_ok} DLRs acknowledged, {k_calls} dlr-url calls made; "
                   f"Switchboard: {s_ok} acknowledged, {s_applied} messages now DELIVERED")
             pairs.append((k_rps, s_rps))
-            applied.append(s_applied)
         return pairs
 
     def inbound(self, postgres=None):
@@ -623,7 +622,7 @@ class Bench:
         return rate, r
 
     def memory(self, postgres=None):
-        """Peak RSS and RSS growth of Switchboard over a sustained paced send run."""
+        """RSS samples (one a second) of Switchboard over a sustained send run at full load."""
         seconds = self.args.memory_seconds
 
         def load(s):

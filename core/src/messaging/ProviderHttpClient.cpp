@@ -15,13 +15,15 @@ namespace switchboard::messaging {
 namespace {
 
 Poco::Net::Context::Ptr tlsContext() {
-    static Poco::Net::Context::Ptr context = new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true,
-        "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
-    // Lets a new connection to an endpoint resume its last TLS session (abbreviated
-    // handshake).
-    static const bool cached = (context->enableSessionCache(true), true);
-    (void)cached;
+    static const Poco::Net::Context::Ptr context = [] {
+        Poco::Net::Context::Ptr created = new Poco::Net::Context(
+            Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
+            true, "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+        // Lets a new connection to an endpoint resume its last TLS session (abbreviated
+        // handshake).
+        created->enableSessionCache(true);
+        return created;
+    }();
     return context;
 }
 

@@ -89,6 +89,34 @@ const plugin::Provider* WebhookService::pick(const config::RouteConfig& route,
     return nullptr;
 }
 
+store::WebhookEventRecord WebhookService::recordOf(const config::RouteConfig& route,
+                                                   const plugin::WebhookRequest& request) const {
+    store::WebhookEventRecord record;
+    record.receivedAt = clock_.nowMs();
+    record.routePath = route.path;
+    record.remoteAddr = request.remoteAddr;
+    record.payload = clip(request.body);
+    return record;
+}
+
+WebhookReply WebhookService::conclude(const config::RouteConfig& route,
+                                      const plugin::Provider* provider,
+                                      store::WebhookEventRecord record, const std::string& outcome,
+                                      const std::string& reasonCode, const std::string& reason,
+                                      const char* result) {
+    record.outcome = outcome;
+    record.reasonCode = reasonCode;
+    record.reason = reason;
+    store::WebhookEventRepository(db_).insert(record);
+    Poco::Logger::get("webhook").warning(
+        "webhook route=%s provider=%s remote=%s code=%s outcome=%s reason=%s", route.path,
+        record.providerInstance.empty() ? std::string("-") : record.providerInstance,
+        record.remoteAddr, reasonCode, outcome, reason);
+    if (outcome == "rejected" && route.rejectStatus != 200)
+        return refusalReply(route.rejectStatus, reasonCode, reason);
+    return replyFor(provider, result);
+}
+
 WebhookReply WebhookService::reject(const config::RouteConfig& route,
                                     const plugin::WebhookRequest& request,
                                     const std::string& outcome, const std::string& reasonCode,
@@ -96,47 +124,18 @@ WebhookReply WebhookService::reject(const config::RouteConfig& route,
     // Detection only picks the reply's shape and names the instance in the record; an
     // unrecognised payload still gets the generic 200.
     const plugin::Provider* provider = pick(route, request);
-    store::WebhookEventRecord record;
-    record.receivedAt = clock_.nowMs();
-    record.routePath = route.path;
-    record.remoteAddr = request.remoteAddr;
-    record.payload = clip(request.body);
+    store::WebhookEventRecord record = recordOf(route, request);
     record.providerInstance = provider != nullptr ? provider->config.id : "";
-    record.outcome = outcome;
-    record.reasonCode = reasonCode;
-    record.reason = reason;
-    store::WebhookEventRepository(db_).insert(record);
-    Poco::Logger::get("webhook").warning(
-        "webhook route=%s provider=%s remote=%s code=%s outcome=%s reason=%s", route.path,
-        provider != nullptr ? provider->config.id : std::string("-"), request.remoteAddr,
-        reasonCode, outcome, reason);
-    if (outcome == "rejected" && route.rejectStatus != 200)
-        return refusalReply(route.rejectStatus, reasonCode, reason);
-    return replyFor(provider, "rejected");
+    return conclude(route, provider, record, outcome, reasonCode, reason, "rejected");
 }
 
 WebhookReply WebhookService::handle(const config::RouteConfig& route,
                                     const plugin::WebhookRequest& request, bool verifySignature) {
     auto& log = Poco::Logger::get("webhook");
-    store::WebhookEventRecord record;
-    record.receivedAt = clock_.nowMs();
-    record.routePath = route.path;
-    record.remoteAddr = request.remoteAddr;
-    record.payload = clip(request.body);
-
+    store::WebhookEventRecord record = recordOf(route, request);
     auto finish = [&](const plugin::Provider* provider, const std::string& outcome,
                       const char* reasonCode, const std::string& reason, const char* result) {
-        record.outcome = outcome;
-        record.reasonCode = reasonCode;
-        record.reason = reason;
-        store::WebhookEventRepository(db_).insert(record);
-        log.warning("webhook route=%s provider=%s remote=%s code=%s outcome=%s reason=%s",
-                    route.path,
-                    record.providerInstance.empty() ? std::string("-") : record.providerInstance,
-                    request.remoteAddr, std::string(reasonCode), outcome, reason);
-        if (outcome == "rejected" && route.rejectStatus != 200)
-            return refusalReply(route.rejectStatus, reasonCode, reason);
-        return replyFor(provider, result);
+        return conclude(route, provider, record, outcome, reasonCode, reason, result);
     };
 
     // 1. Which provider instance is this for?

@@ -5,6 +5,7 @@
 #include "messaging/OptOutKeywords.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
+#include "store/Records.h"
 #include "util/Clock.h"
 
 #include <string>
@@ -67,6 +68,17 @@ class WebhookService {
     }
 
   private:
+    /// The webhook_events row for `request` on `route` so far (time, route, IP, payload).
+    store::WebhookEventRecord recordOf(const config::RouteConfig& route,
+                                       const plugin::WebhookRequest& request) const;
+    /// Ends a request that stores nothing else: records `record` with `outcome`,
+    /// `reasonCode` and `reason`, logs it, and returns the reply (the route's reject_status
+    /// for a rejection when set, else what the provider's plugin answers for `result`).
+    WebhookReply conclude(const config::RouteConfig& route, const plugin::Provider* provider,
+                          store::WebhookEventRecord record, const std::string& outcome,
+                          const std::string& reasonCode, const std::string& reason,
+                          const char* result);
+
     /// The route's provider for `request`: the only one, or the first whose detect accepts.
     const plugin::Provider* pick(const config::RouteConfig& route,
                                  const plugin::WebhookRequest& request) const;

@@ -246,40 +246,19 @@ void Database::afterCommit(std::function<void()> action) {
     runCommitted(now);
 }
 
-std::vector<std::function<void()>> Database::run(
-    bool transactional, const std::function<void(Poco::Data::Session&)>& body) {
+void Database::run(const std::function<void(Poco::Data::Session&)>& body) {
     // A connection the server dropped (restart, failover) fails its first statement; that
     // failure is retried once on a fresh session. Anything else, or a second failure,
-    // surfaces as StoreUnavailable.
+    // surfaces as StoreUnavailable. (Writes: runBatch.)
     for (int attempt = 0;; ++attempt) {
         std::optional<Poco::Data::Session> session;
         try {
             session.emplace(pool_->get());
             if (dialect_ == "sqlite") *session << "PRAGMA busy_timeout=10000", now;
-            Frame frame{this, &*session, transactional, {}, nullptr};
-            if (!transactional) {
-                FrameScope scope(frame);
-                body(*session);
-                return {};
-            }
-            // SQLite: take the write lock up front so a read-then-write transaction cannot
-            // deadlock with another writer; PostgreSQL: an ordinary transaction.
-            *session << (dialect_ == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN"), now;
-            try {
-                {
-                    FrameScope scope(frame);
-                    body(*session);
-                }
-                *session << "COMMIT", now;
-            } catch (...) {
-                try {
-                    *session << "ROLLBACK", now;
-                } catch (...) {
-                    // The original error matters more than a failed rollback.
-                }
-                throw;
-            }
-            return std::move(frame.onCommit);
+            Frame frame{this, &*session, false, {}, nullptr};
+            FrameScope scope(frame);
+            body(*session);
+            return;
         } catch (const Poco::Data::DataException& e) {
             if (!retryable(e, session, attempt))
                 throw StoreUnavailable("database error: " + describe(e));
@@ -301,24 +280,22 @@ bool Database::retryable(const Poco::Exception& e, std::optional<Poco::Data::Ses
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
     if (joinEnclosing(true, body)) return;
+    PendingWrite mine{&body, {}, {}, false, {}};
     if (maxBatch_ <= 1) {
-        std::vector<std::function<void()>> committed;
-        {
-            // Only SQLite needs writers queued in-process; PostgreSQL handles concurrent
-            // writers.
-            std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
-            if (dialect_ == "sqlite") lock.lock();
-            committed = run(true, body);
-        }
-        // Outside the writer lock and with the session back in the pool: an action may write.
-        runCommitted(committed);
-        return;
+        runBatch({&mine});  // a transaction of its own
+    } else {
+        commitInBatch(mine);
     }
+    if (mine.error) std::rethrow_exception(mine.error);
+    // Outside the writer lock and with the session back in the pool: an action may write.
+    runCommitted(mine.onCommit);
+}
+
+void Database::commitInBatch(PendingWrite& mine) {
     // Group commit: whoever finds no batch running leads one, taking every write queued so
     // far (at most maxBatch_); the rest wait for the commit that carries theirs. No one waits
     // for a batch to fill: a batch is what queued while the previous one was committing, so
     // a lone writer commits at once and a busy server commits many writes per fsync.
-    PendingWrite mine{&body, {}, {}, false, {}};
     std::unique_lock<std::mutex> lock(batchMutex_);
     pending_.push_back(&mine);
     while (!mine.done) {
@@ -343,15 +320,15 @@ void Database::write(const std::function<void(Poco::Data::Session&)>& body) {
         }
         if (!pending_.empty()) pending_.front()->wake.notify_one();
     }
-    lock.unlock();
-    if (mine.error) std::rethrow_exception(mine.error);
-    runCommitted(mine.onCommit);
 }
 
 void Database::runBatch(const std::vector<PendingWrite*>& batch) {
     // Each write in its own savepoint, so one that throws (a constraint, a tenant error, a
     // deadlock victim on PostgreSQL) rolls back alone and the rest still commit. A dropped
-    // PostgreSQL connection re-runs the whole batch once on a fresh session, like run().
+    // PostgreSQL connection re-runs the whole batch once on a fresh session. SQLite: BEGIN
+    // IMMEDIATE takes the write lock up front, so a read-then-write transaction cannot
+    // deadlock with another writer; writers queue in-process on writeMutex_ instead of failing
+    // with SQLITE_BUSY.
     std::unique_lock<std::mutex> lock(writeMutex_, std::defer_lock);
     if (dialect_ == "sqlite") lock.lock();
     const bool single = batch.size() == 1;
@@ -425,7 +402,7 @@ void Database::failAll(const std::vector<PendingWrite*>& batch, std::exception_p
 
 void Database::read(const std::function<void(Poco::Data::Session&)>& body) {
     if (joinEnclosing(false, body)) return;
-    run(false, body);
+    run(body);
 }
 
 bool Database::runExclusively(std::int64_t lockKey, const std::function<void()>& body) {

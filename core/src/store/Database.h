@@ -100,13 +100,16 @@ class Database {
         bool done;                     ///< guarded by batchMutex_
         std::condition_variable wake;  ///< its batch is done, or it is next to lead
     };
+    /// Runs `batch` in one transaction, each write in its own savepoint when there are
+    /// several; sets each one's error or after-commit actions.
     void runBatch(const std::vector<PendingWrite*>& batch);
+    /// Queues `mine` and returns once the batch that carried it committed or failed.
+    void commitInBatch(PendingWrite& mine);
     static void failAll(const std::vector<PendingWrite*>& batch, std::exception_ptr error);
 
     bool joinEnclosing(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
-    /// Runs `body` on a pooled session; returns the after-commit actions it registered.
-    std::vector<std::function<void()>> run(bool transactional,
-                                           const std::function<void(Poco::Data::Session&)>& body);
+    /// Runs `body` on a pooled session without a transaction (read()).
+    void run(const std::function<void(Poco::Data::Session&)>& body);
     bool retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
                    int attempt) const;
     Database(std::string dialect, std::unique_ptr<Poco::Data::SessionPool> pool);
