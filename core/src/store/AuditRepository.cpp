@@ -1,5 +1,6 @@
 #include "store/AuditRepository.h"
 
+#include "store/PreparedStatements.h"
 #include "store/RowReader.h"
 #include "store/SqlConditions.h"
 
@@ -10,10 +11,10 @@ namespace switchboard::store {
 void AuditRepository::append(Poco::Data::Session& s, const std::string& tenantId,
                              const std::string& actor, const std::string& action,
                              const std::string& target, const std::string& detailJson, TimeMs at) {
-    s << "INSERT INTO audit_log (at, tenant_id, actor, action, target, detail) VALUES ($1, $2, $3, "
-         "$4, $5, $6)",
-        bind(static_cast<Poco::Int64>(at)), bind(nullIfEmpty(tenantId)), bind(actor), bind(action),
-        bind(target), bind(detailJson), now;
+    execute(s,
+            "INSERT INTO audit_log (at, tenant_id, actor, action, target, detail) VALUES ($1, $2, "
+            "$3, $4, $5, $6)",
+            static_cast<Poco::Int64>(at), nullIfEmpty(tenantId), actor, action, target, detailJson);
 }
 
 std::vector<AuditEntry> AuditRepository::list(const AuditFilter& f, const PageRequest& page,

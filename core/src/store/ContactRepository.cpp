@@ -1,5 +1,6 @@
 #include "store/ContactRepository.h"
 
+#include "store/PreparedStatements.h"
 #include "store/RowReader.h"
 
 using namespace Poco::Data::Keywords;
@@ -7,7 +8,7 @@ using namespace Poco::Data::Keywords;
 namespace switchboard::store {
 namespace {
 
-std::vector<Contact> contactsOf(Poco::Data::Statement& statement) {
+std::vector<Contact> contactsOf(const Poco::Data::Statement& statement) {
     Poco::Data::RecordSet rs(statement);
     std::vector<Contact> result;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
@@ -28,40 +29,38 @@ std::int64_t ContactRepository::ensure(Poco::Data::Session& s, const std::string
                                        TimeMs at) {
     // Look up first: most sends go to known contacts, and an INSERT that hits the conflict
     // would still burn an id.
-    std::vector<Poco::Int64> ids;
-    s << "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId), bind(phone),
-        into(ids), now;
-    if (!ids.empty()) return ids.front();
+    static const std::string kFind = "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2";
+    if (auto id = execute(s, kFind, tenantId, phone).firstInt()) return *id;
     // Two transactions capturing the same new contact at once (the same webhook on two
     // processes): the second insert waits for the first and does nothing, and the row the
     // first committed is then visible to a new statement.
-    s << "INSERT INTO contacts (tenant_id, phone, business_name, created_at) VALUES ($1, $2, $3, "
-         "$4) ON CONFLICT (tenant_id, phone) DO NOTHING RETURNING id",
-        bind(tenantId), bind(phone), bind(businessName), bind(static_cast<Poco::Int64>(at)),
-        into(ids), now;
-    if (ids.empty())
-        s << "SELECT id FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId),
-            bind(phone), into(ids), now;
-    if (ids.empty()) throw StoreUnavailable("contact " + phone + " vanished while being captured");
-    return ids.front();
+    auto id = execute(s,
+                      "INSERT INTO contacts (tenant_id, phone, business_name, created_at) VALUES "
+                      "($1, $2, $3, $4) ON CONFLICT (tenant_id, phone) DO NOTHING RETURNING id",
+                      tenantId, phone, businessName, static_cast<Poco::Int64>(at))
+                  .firstInt();
+    if (!id) id = execute(s, kFind, tenantId, phone).firstInt();
+    if (!id) throw StoreUnavailable("contact " + phone + " vanished while being captured");
+    return *id;
 }
 
 bool ContactRepository::setOptedOut(Poco::Data::Session& s, const std::string& tenantId,
                                     std::int64_t contactId, bool optedOut, TimeMs at) {
-    Poco::Data::Statement update(s);
-    update << "UPDATE contacts SET opted_out = $1, opted_out_at = $2 WHERE tenant_id = $3 AND id "
-              "= $4 AND opted_out <> $5",
-        bind(optedOut ? 1 : 0), bind(static_cast<Poco::Int64>(at)), bind(tenantId),
-        bind(static_cast<Poco::Int64>(contactId)), bind(optedOut ? 1 : 0);
-    return update.execute() == 1;
+    return execute(s,
+                   "UPDATE contacts SET opted_out = $1, opted_out_at = $2 WHERE tenant_id = $3 AND "
+                   "id = $4 AND opted_out <> $5",
+                   optedOut ? 1 : 0, static_cast<Poco::Int64>(at), tenantId,
+                   static_cast<Poco::Int64>(contactId), optedOut ? 1 : 0)
+               .affected == 1;
 }
 
 bool ContactRepository::isOptedOut(Poco::Data::Session& s, const std::string& tenantId,
                                    const std::string& phone) {
-    std::vector<int> flags;
-    s << "SELECT opted_out FROM contacts WHERE tenant_id = $1 AND phone = $2", bind(tenantId),
-        bind(phone), into(flags), now;
-    return !flags.empty() && flags.front() != 0;
+    const auto flag =
+        execute(s, "SELECT opted_out FROM contacts WHERE tenant_id = $1 AND phone = $2", tenantId,
+                phone)
+            .firstInt();
+    return flag.value_or(0) != 0;
 }
 
 std::set<std::string> ContactRepository::optedOutPhones(const std::string& tenantId) {
@@ -94,10 +93,9 @@ std::optional<Contact> ContactRepository::findByPhone(const std::string& tenantI
                                                       const std::string& phone) {
     std::vector<Contact> result;
     db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns << " FROM contacts WHERE tenant_id = $1 AND phone = $2",
-            bind(tenantId), bind(phone), now;
-        result = contactsOf(st);
+        static const std::string kByPhone = "SELECT " + std::string(kColumns) +
+                                            " FROM contacts WHERE tenant_id = $1 AND phone = $2";
+        result = contactsOf(execute(s, kByPhone, tenantId, phone).statement);
     });
     if (result.empty()) return std::nullopt;
     return result.front();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/PreparedStatements.h"
+
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 
@@ -11,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace switchboard::store {
@@ -112,6 +115,9 @@ class Database {
     void run(const std::function<void(Poco::Data::Session&)>& body);
     bool retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
                    int attempt) const;
+    /// The kept statements of the connection behind the pooled `session` (PostgreSQL only;
+    /// nullptr on SQLite). Drops the caches of connections the pool has let go of.
+    PreparedStatements* statementsOf(Poco::Data::Session& session);
     Database(std::string dialect, std::unique_ptr<Poco::Data::SessionPool> pool);
 
     std::string dialect_;
@@ -121,6 +127,9 @@ class Database {
     std::mutex batchMutex_;
     std::deque<PendingWrite*> pending_;
     bool leading_ = false;
+    std::mutex statementsMutex_;
+    /// By the connection's SessionImpl (behind Poco's pooled wrapper).
+    std::unordered_map<const void*, std::unique_ptr<PreparedStatements>> statements_;
 };
 
 }  // namespace switchboard::store

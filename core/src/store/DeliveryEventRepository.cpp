@@ -1,5 +1,6 @@
 #include "store/DeliveryEventRepository.h"
 
+#include "store/PreparedStatements.h"
 #include "store/RowReader.h"
 #include "store/SqlConditions.h"
 
@@ -64,27 +65,26 @@ std::vector<DeliveryEvent> eventsOf(Poco::Data::Statement& st) {
 bool DeliveryEventRepository::contains(Poco::Data::Session& s, const std::string& providerInstance,
                                        const std::string& providerRef,
                                        const std::string& callbackKey) {
-    Poco::Int64 count = 0;
-    s << "SELECT COUNT(*) FROM delivery_events WHERE provider_instance = $1 AND provider_ref = $2 "
-         "AND callback_key = $3",
-        bind(providerInstance), bind(providerRef), bind(callbackKey), into(count), now;
-    return count > 0;
+    return execute(s,
+                   "SELECT COUNT(*) FROM delivery_events WHERE provider_instance = $1 AND "
+                   "provider_ref = $2 AND callback_key = $3",
+                   providerInstance, providerRef, callbackKey)
+               .firstInt()
+               .value_or(0) > 0;
 }
 
 std::optional<std::int64_t> DeliveryEventRepository::append(Poco::Data::Session& s,
                                                             const DeliveryEvent& e) {
-    std::vector<Poco::Int64> ids;
-    s << "INSERT INTO delivery_events (message_id, tenant_id, provider_instance, provider_ref, "
-         "status, raw_status, error_code, raw_payload, received_at, ip, applied, "
-         "callback_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-         "ON CONFLICT DO NOTHING RETURNING id",
-        bind(static_cast<Poco::Int64>(e.messageId)), bind(nullIfEmpty(e.tenantId)),
-        bind(e.providerInstance), bind(e.providerRef), bind(e.status), bind(e.rawStatus),
-        bind(nullIfEmpty(e.errorCode)), bind(e.rawPayload),
-        bind(static_cast<Poco::Int64>(e.receivedAt)), bind(e.ip), bind(e.applied ? 1 : 0),
-        bind(nullIfEmpty(e.callbackKey)), into(ids), now;
-    if (ids.empty()) return std::nullopt;
-    return ids.front();
+    return execute(s,
+                   "INSERT INTO delivery_events (message_id, tenant_id, provider_instance, "
+                   "provider_ref, status, raw_status, error_code, raw_payload, received_at, ip, "
+                   "applied, callback_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                   "$12) ON CONFLICT DO NOTHING RETURNING id",
+                   static_cast<Poco::Int64>(e.messageId), nullIfEmpty(e.tenantId),
+                   e.providerInstance, e.providerRef, e.status, e.rawStatus,
+                   nullIfEmpty(e.errorCode), e.rawPayload, static_cast<Poco::Int64>(e.receivedAt),
+                   e.ip, e.applied ? 1 : 0, nullIfEmpty(e.callbackKey))
+        .firstInt();
 }
 
 std::vector<DeliveryEvent> DeliveryEventRepository::list(const std::string& tenantId,

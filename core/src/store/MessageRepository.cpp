@@ -1,5 +1,6 @@
 #include "store/MessageRepository.h"
 
+#include "store/PreparedStatements.h"
 #include "store/RowReader.h"
 #include "store/SqlConditions.h"
 
@@ -48,7 +49,9 @@ Message messageOf(const RowReader& row) {
     return m;
 }
 
-std::vector<Message> messagesOf(Poco::Data::Statement& statement) {
+const std::string kSelect = std::string("SELECT ") + kColumns + " FROM messages ";
+
+std::vector<Message> messagesOf(const Poco::Data::Statement& statement) {
     Poco::Data::RecordSet rs(statement);
     std::vector<Message> result;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
@@ -64,51 +67,48 @@ namespace {
 
 // One INSERT for both directions; `ignoreConflict` adds ON CONFLICT DO NOTHING, and the ids
 // returned are then empty when the row was a duplicate.
-std::vector<Poco::Int64> insertRow(Poco::Data::Session& s, const Message& m, bool ignoreConflict) {
+std::optional<Poco::Int64> insertRow(Poco::Data::Session& s, const Message& m,
+                                     bool ignoreConflict) {
     // Only inbound rows carry the key the unique index covers (migration 009).
     const std::string inboundRef = m.direction == "inbound" ? m.providerRef : std::string();
-    std::vector<Poco::Int64> ids;
-    Poco::Data::Statement st(s);
-    st << "INSERT INTO messages (tenant_id, contact_id, direction, kind, from_number, to_number, "
-          "body, status, provider_instance, provider_ref, reply_to_message_id, reply_context, "
-          "routing_modem, routing_port, warning, attempts, next_attempt_at, created_at, "
-          "updated_at, encoding, segments, inbound_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-          "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
-       << (ignoreConflict ? " ON CONFLICT DO NOTHING" : "") << " RETURNING id",
-        bind(nullable(m.tenantId)), bind(nullable(m.contactId)), bind(m.direction),
-        bind(nullIfEmpty(m.kind)), bind(m.fromNumber), bind(m.toNumber), bind(m.body),
-        bind(m.status), bind(m.providerInstance), bind(nullIfEmpty(m.providerRef)),
-        bind(nullable(m.replyToMessageId)), bind(m.replyContextJson),
-        bind(nullIfEmpty(m.routingModem)), bind(nullIfEmpty(m.routingPort)),
-        bind(nullIfEmpty(m.warning)), bind(m.attempts), bind(nullable(m.nextAttemptAt)),
-        bind(static_cast<Poco::Int64>(m.createdAt)), bind(static_cast<Poco::Int64>(m.updatedAt)),
-        bind(nullIfEmpty(m.encoding)), bind(m.segments), bind(nullIfEmpty(inboundRef)), into(ids),
-        now;
-    return ids;
+    static const std::string kInsert =
+        "INSERT INTO messages (tenant_id, contact_id, direction, kind, from_number, to_number, "
+        "body, status, provider_instance, provider_ref, reply_to_message_id, reply_context, "
+        "routing_modem, routing_port, warning, attempts, next_attempt_at, created_at, "
+        "updated_at, encoding, segments, inbound_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
+    static const std::string kPlain = kInsert + " RETURNING id";
+    static const std::string kIgnoring = kInsert + " ON CONFLICT DO NOTHING RETURNING id";
+    return execute(s, ignoreConflict ? kIgnoring : kPlain, nullable(m.tenantId),
+                   nullable(m.contactId), m.direction, nullIfEmpty(m.kind), m.fromNumber,
+                   m.toNumber, m.body, m.status, m.providerInstance, nullIfEmpty(m.providerRef),
+                   nullable(m.replyToMessageId), m.replyContextJson, nullIfEmpty(m.routingModem),
+                   nullIfEmpty(m.routingPort), nullIfEmpty(m.warning), m.attempts,
+                   nullable(m.nextAttemptAt), static_cast<Poco::Int64>(m.createdAt),
+                   static_cast<Poco::Int64>(m.updatedAt), nullIfEmpty(m.encoding), m.segments,
+                   nullIfEmpty(inboundRef))
+        .firstInt();
 }
 
 }  // namespace
 
 std::int64_t MessageRepository::insert(Poco::Data::Session& s, const Message& m) {
-    auto ids = insertRow(s, m, false);
-    if (ids.size() != 1) throw StoreUnavailable("INSERT INTO messages returned no id");
-    return ids.front();
+    auto id = insertRow(s, m, false);
+    if (!id) throw StoreUnavailable("INSERT INTO messages returned no id");
+    return *id;
 }
 
 std::optional<std::int64_t> MessageRepository::insertInbound(Poco::Data::Session& s,
                                                              const Message& m) {
-    auto ids = insertRow(s, m, true);
-    if (ids.empty()) return std::nullopt;
-    return ids.front();
+    return insertRow(s, m, true);
 }
 
 std::optional<Message> MessageRepository::get(const std::string& tenantId, std::int64_t id) {
     std::vector<Message> found;
     db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns << " FROM messages WHERE tenant_id = $1 AND id = $2",
-            bind(tenantId), bind(static_cast<Poco::Int64>(id)), now;
-        found = messagesOf(st);
+        found = messagesOf(execute(s, kSelect + "WHERE tenant_id = $1 AND id = $2", tenantId,
+                                   static_cast<Poco::Int64>(id))
+                               .statement);
     });
     if (found.empty()) return std::nullopt;
     return found.front();
@@ -117,10 +117,8 @@ std::optional<Message> MessageRepository::get(const std::string& tenantId, std::
 std::optional<Message> MessageRepository::getAny(std::int64_t id) {
     std::vector<Message> found;
     db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns << " FROM messages WHERE id = $1",
-            bind(static_cast<Poco::Int64>(id)), now;
-        found = messagesOf(st);
+        found = messagesOf(
+            execute(s, kSelect + "WHERE id = $1", static_cast<Poco::Int64>(id)).statement);
     });
     if (found.empty()) return std::nullopt;
     return found.front();
@@ -130,12 +128,11 @@ std::optional<Message> MessageRepository::latestInboundFrom(const std::string& t
                                                             const std::string& phone) {
     std::vector<Message> found;
     db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT " << kColumns
-           << " FROM messages WHERE tenant_id = $1 AND direction = 'inbound' AND from_number = $2 "
-              "ORDER BY id DESC LIMIT 1",
-            bind(tenantId), bind(phone), now;
-        found = messagesOf(st);
+        static const std::string kLatest =
+            kSelect +
+            "WHERE tenant_id = $1 AND direction = 'inbound' AND from_number = $2 ORDER BY id "
+            "DESC LIMIT 1";
+        found = messagesOf(execute(s, kLatest, tenantId, phone).statement);
     });
     if (found.empty()) return std::nullopt;
     return found.front();
@@ -199,20 +196,21 @@ std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeM
         // outbox without blocking each other. SQLite has one writer at a time, so the plain
         // sub-select is already exclusive. The outer conditions repeat the inner ones: a row
         // is only ever leased while it is QUEUED and unleased.
-        const char* lockClause = db_.dialect() == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
-        Poco::Data::Statement claim(s);
-        claim << "UPDATE messages SET locked_until = $1, lock_owner = $2 WHERE id IN (SELECT id "
-                 "FROM messages WHERE direction = 'outbound' AND status = 'QUEUED' AND "
-                 "next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until < $4) ORDER BY "
-                 "next_attempt_at, id LIMIT $5"
-              << lockClause
-              << ") AND status = 'QUEUED' AND (locked_until IS NULL OR locked_until < $6) "
-                 "RETURNING "
-              << kColumns,
-            bind(static_cast<Poco::Int64>(leaseUntil)), bind(owner),
-            bind(static_cast<Poco::Int64>(now_)), bind(static_cast<Poco::Int64>(now_)), bind(limit),
-            bind(static_cast<Poco::Int64>(now_)), now;
-        claimed = messagesOf(claim);
+        static const std::string kClaim =
+            "UPDATE messages SET locked_until = $1, lock_owner = $2 WHERE id IN (SELECT id FROM "
+            "messages WHERE direction = 'outbound' AND status = 'QUEUED' AND next_attempt_at <= "
+            "$3 AND (locked_until IS NULL OR locked_until < $4) ORDER BY next_attempt_at, id "
+            "LIMIT $5";
+        static const std::string kClaimed =
+            ") AND status = 'QUEUED' AND (locked_until IS NULL OR locked_until < $6) RETURNING " +
+            std::string(kColumns);
+        static const std::string kPostgres = kClaim + " FOR UPDATE SKIP LOCKED" + kClaimed;
+        static const std::string kSqlite = kClaim + kClaimed;
+        const auto claim =
+            execute(s, db_.dialect() == "postgresql" ? kPostgres : kSqlite,
+                    static_cast<Poco::Int64>(leaseUntil), owner, static_cast<Poco::Int64>(now_),
+                    static_cast<Poco::Int64>(now_), limit, static_cast<Poco::Int64>(now_));
+        claimed = messagesOf(claim.statement);
     });
     // RETURNING has no order: oldest due first, as they were picked.
     std::sort(claimed.begin(), claimed.end(), [](const Message& a, const Message& b) {
@@ -225,13 +223,13 @@ std::vector<Message> MessageRepository::claimDue(const std::string& owner, TimeM
 void MessageRepository::markSent(Poco::Data::Session& s, std::int64_t id,
                                  const std::string& providerRef, int attempts, TimeMs at,
                                  const std::string& sender) {
-    s << "UPDATE messages SET from_number = COALESCE($1, from_number), status = 'SENT', "
-         "provider_ref = $2, attempts = $3, sent_at = COALESCE(sent_at, $4), updated_at = $5, "
-         "locked_until = NULL, lock_owner = NULL, next_attempt_at = NULL, error_code = NULL, "
-         "error_detail = NULL WHERE id = $6 AND status = 'QUEUED'",
-        bind(nullIfEmpty(sender)), bind(nullIfEmpty(providerRef)), bind(attempts),
-        bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(at)),
-        bind(static_cast<Poco::Int64>(id)), now;
+    execute(s,
+            "UPDATE messages SET from_number = COALESCE($1, from_number), status = 'SENT', "
+            "provider_ref = $2, attempts = $3, sent_at = COALESCE(sent_at, $4), updated_at = $5, "
+            "locked_until = NULL, lock_owner = NULL, next_attempt_at = NULL, error_code = NULL, "
+            "error_detail = NULL WHERE id = $6 AND status = 'QUEUED'",
+            nullIfEmpty(sender), nullIfEmpty(providerRef), attempts, static_cast<Poco::Int64>(at),
+            static_cast<Poco::Int64>(at), static_cast<Poco::Int64>(id));
 }
 
 void MessageRepository::markSent(std::int64_t id, const std::string& providerRef, int attempts,
@@ -243,49 +241,46 @@ void MessageRepository::scheduleRetry(std::int64_t id, int attempts, TimeMs next
                                       const std::string& errorCode, const std::string& errorDetail,
                                       TimeMs at) {
     db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE messages SET attempts = $1, next_attempt_at = $2, error_code = $3, "
-             "error_detail = $4, "
-             "updated_at = $5, locked_until = NULL, lock_owner = NULL WHERE id = $6 AND status = "
-             "'QUEUED'",
-            bind(attempts), bind(static_cast<Poco::Int64>(nextAttemptAt)), bind(errorCode),
-            bind(errorDetail), bind(static_cast<Poco::Int64>(at)),
-            bind(static_cast<Poco::Int64>(id)), now;
+        execute(s,
+                "UPDATE messages SET attempts = $1, next_attempt_at = $2, error_code = $3, "
+                "error_detail = $4, updated_at = $5, locked_until = NULL, lock_owner = NULL "
+                "WHERE id = $6 AND status = 'QUEUED'",
+                attempts, static_cast<Poco::Int64>(nextAttemptAt), errorCode, errorDetail,
+                static_cast<Poco::Int64>(at), static_cast<Poco::Int64>(id));
     });
 }
 
 bool MessageRepository::markFailed(Poco::Data::Session& s, std::int64_t id, int attempts,
                                    const std::string& errorCode, const std::string& errorDetail,
                                    TimeMs at) {
-    Poco::Data::Statement update(s);
-    update << "UPDATE messages SET status = 'FAILED', attempts = $1, error_code = $2, error_detail "
-              "= $3, "
-              "failed_at = COALESCE(failed_at, $4), updated_at = $5, locked_until = NULL, "
-              "lock_owner = NULL, "
-              "next_attempt_at = NULL WHERE id = $6 AND status = 'QUEUED'",
-        bind(attempts), bind(errorCode), bind(errorDetail), bind(static_cast<Poco::Int64>(at)),
-        bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id));
-    return update.execute() == 1;
+    return execute(s,
+                   "UPDATE messages SET status = 'FAILED', attempts = $1, error_code = $2, "
+                   "error_detail = $3, failed_at = COALESCE(failed_at, $4), updated_at = $5, "
+                   "locked_until = NULL, lock_owner = NULL, next_attempt_at = NULL WHERE id = $6 "
+                   "AND status = 'QUEUED'",
+                   attempts, errorCode, errorDetail, static_cast<Poco::Int64>(at),
+                   static_cast<Poco::Int64>(at), static_cast<Poco::Int64>(id))
+               .affected == 1;
 }
 
 bool MessageRepository::hasSendInFlight(Poco::Data::Session& s,
                                         const std::string& providerInstance) {
-    std::vector<Poco::Int64> found;
-    s << "SELECT id FROM messages WHERE provider_instance = $1 AND direction = 'outbound' AND "
-         "status = 'QUEUED' AND locked_until IS NOT NULL LIMIT 1",
-        bind(providerInstance), into(found), now;
-    return !found.empty();
+    return execute(s,
+                   "SELECT id FROM messages WHERE provider_instance = $1 AND direction = "
+                   "'outbound' AND status = 'QUEUED' AND locked_until IS NOT NULL LIMIT 1",
+                   providerInstance)
+        .firstInt()
+        .has_value();
 }
 
 std::optional<Message> MessageRepository::findOutboundByRef(Poco::Data::Session& s,
                                                             const std::string& providerInstance,
                                                             const std::string& providerRef) {
-    Poco::Data::Statement st(s);
-    st << "SELECT " << kColumns
-       << " FROM messages WHERE provider_instance = $1 AND provider_ref = $2 AND direction = "
-          "'outbound' ORDER BY "
-          "id DESC LIMIT 1",
-        bind(providerInstance), bind(providerRef), now;
-    auto found = messagesOf(st);
+    static const std::string kByRef =
+        kSelect +
+        "WHERE provider_instance = $1 AND provider_ref = $2 AND direction = 'outbound' ORDER BY "
+        "id DESC LIMIT 1";
+    auto found = messagesOf(execute(s, kByRef, providerInstance, providerRef).statement);
     if (found.empty()) return std::nullopt;
     return found.front();
 }
@@ -295,17 +290,15 @@ bool MessageRepository::applyDeliveryStatus(Poco::Data::Session& s, std::int64_t
                                             const std::string& status, TimeMs at) {
     const bool delivered = status == "DELIVERED";
     const bool failed = status == "FAILED" || status == "UNDELIVERED";
-    Poco::Data::Statement update(s);
-    update
-        << "UPDATE messages SET status = $1, updated_at = $2, sent_at = COALESCE(sent_at, $3), "
-           "delivered_at = CASE WHEN $4 = 1 THEN COALESCE(delivered_at, $5) ELSE delivered_at END, "
-           "failed_at = CASE WHEN $6 = 1 THEN COALESCE(failed_at, $7) ELSE failed_at END "
-           "WHERE id = $8 AND status = $9",
-        bind(status), bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(at)),
-        bind(delivered ? 1 : 0), bind(static_cast<Poco::Int64>(at)), bind(failed ? 1 : 0),
-        bind(static_cast<Poco::Int64>(at)), bind(static_cast<Poco::Int64>(id)),
-        bind(expectedCurrent);
-    return update.execute() == 1;
+    const Poco::Int64 when = at;
+    return execute(s,
+                   "UPDATE messages SET status = $1, updated_at = $2, sent_at = COALESCE(sent_at, "
+                   "$3), delivered_at = CASE WHEN $4 = 1 THEN COALESCE(delivered_at, $5) ELSE "
+                   "delivered_at END, failed_at = CASE WHEN $6 = 1 THEN COALESCE(failed_at, $7) "
+                   "ELSE failed_at END WHERE id = $8 AND status = $9",
+                   status, when, when, delivered ? 1 : 0, when, failed ? 1 : 0, when,
+                   static_cast<Poco::Int64>(id), expectedCurrent)
+               .affected == 1;
 }
 
 }  // namespace switchboard::store

@@ -1,5 +1,6 @@
 #include "store/TenantRepository.h"
 
+#include "store/PreparedStatements.h"
 #include "store/RowReader.h"
 #include "store/SqlConditions.h"
 
@@ -23,7 +24,7 @@ Tenant tenantOf(const RowReader& row) {
     return t;
 }
 
-std::optional<Tenant> firstTenant(Poco::Data::Statement& statement) {
+std::optional<Tenant> firstTenant(const Poco::Data::Statement& statement) {
     Poco::Data::RecordSet rs(statement);
     if (!rs.moveFirst()) return std::nullopt;
     return tenantOf(RowReader(rs));
@@ -85,12 +86,11 @@ int TenantRepository::retireAllExcept(const std::vector<std::string>& keepIds, T
 std::optional<Tenant> TenantRepository::findByKeyHash(const std::string& keyHash, TimeMs at) {
     std::optional<Tenant> result;
     db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT " << kTenantColumns
-           << ", k.id AS key_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE "
-              "k.key_hash = $1 AND (k.revoked_at IS NULL OR k.revoked_at > $2)",
-            bind(keyHash), bind(static_cast<Poco::Int64>(at)), now;
-        Poco::Data::RecordSet rs(st);
+        static const std::string kByKey =
+            "SELECT " + std::string(kTenantColumns) +
+            ", k.id AS key_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE "
+            "k.key_hash = $1 AND (k.revoked_at IS NULL OR k.revoked_at > $2)";
+        Poco::Data::RecordSet rs = execute(s, kByKey, keyHash, static_cast<Poco::Int64>(at)).rows();
         if (!rs.moveFirst()) return;
         RowReader row(rs);
         result = tenantOf(row);
@@ -102,9 +102,8 @@ std::optional<Tenant> TenantRepository::findByKeyHash(const std::string& keyHash
 std::optional<std::string> TenantRepository::tenantForNumber(const std::string& number) {
     std::optional<std::string> result;
     db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT tenant_id FROM tenant_numbers WHERE number = $1", bind(number), now;
-        Poco::Data::RecordSet rs(st);
+        Poco::Data::RecordSet rs =
+            execute(s, "SELECT tenant_id FROM tenant_numbers WHERE number = $1", number).rows();
         if (rs.moveFirst()) result = RowReader(rs).str("tenant_id");
     });
     return result;
@@ -113,9 +112,9 @@ std::optional<std::string> TenantRepository::tenantForNumber(const std::string& 
 std::optional<Tenant> TenantRepository::get(const std::string& id) {
     std::optional<Tenant> result;
     db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT " << kTenantColumns << " FROM tenants t WHERE t.id = $1", bind(id), now;
-        result = firstTenant(st);
+        static const std::string kById =
+            "SELECT " + std::string(kTenantColumns) + " FROM tenants t WHERE t.id = $1";
+        result = firstTenant(execute(s, kById, id).statement);
     });
     return result;
 }

@@ -1,5 +1,6 @@
 #include "store/WebhookEventRepository.h"
 
+#include "store/PreparedStatements.h"
 #include "store/RowReader.h"
 
 using namespace Poco::Data::Keywords;
@@ -7,15 +8,16 @@ using namespace Poco::Data::Keywords;
 namespace switchboard::store {
 
 std::int64_t WebhookEventRepository::insert(Poco::Data::Session& s, const WebhookEventRecord& e) {
-    Poco::Int64 id = 0;
-    s << "INSERT INTO webhook_events (received_at, route_path, provider_instance, remote_addr, "
-         "outcome, reason, tenant_id, message_id, routing, payload, reason_code) VALUES ($1, $2, "
-         "$3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        bind(static_cast<Poco::Int64>(e.receivedAt)), bind(e.routePath),
-        bind(nullIfEmpty(e.providerInstance)), bind(e.remoteAddr), bind(e.outcome), bind(e.reason),
-        bind(nullIfEmpty(e.tenantId)), bind(nullable(e.messageId)), bind(e.routingJson),
-        bind(e.payload), bind(e.reasonCode), into(id), now;
-    return id;
+    return execute(
+               s,
+               "INSERT INTO webhook_events (received_at, route_path, provider_instance, "
+               "remote_addr, outcome, reason, tenant_id, message_id, routing, payload, "
+               "reason_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+               static_cast<Poco::Int64>(e.receivedAt), e.routePath, nullIfEmpty(e.providerInstance),
+               e.remoteAddr, e.outcome, e.reason, nullIfEmpty(e.tenantId), nullable(e.messageId),
+               e.routingJson, e.payload, e.reasonCode)
+        .firstInt()
+        .value_or(0);
 }
 
 std::int64_t WebhookEventRepository::insert(const WebhookEventRecord& e) {
