@@ -44,6 +44,10 @@ RECIPIENT = "+15550107777"
 # Extra top-level YAML for the Switchboard config, to try a setting ("\n" for new lines),
 # e.g. BENCH_EXTRA_YAML='dispatch:\n  workers: 8'.
 EXTRA_YAML = os.environ.get("BENCH_EXTRA_YAML", "").replace("\\n", "\n")
+# Extra keys for the storage section, e.g. BENCH_STORAGE_YAML='group_commit_max: 1'.
+STORAGE_YAML = "".join(f"  {line}\n" for line in
+                       os.environ.get("BENCH_STORAGE_YAML", "").replace("\\n", "\n").splitlines()
+                       if line.strip())
 
 
 # ---- processes and HTTP -------------------------------------------------------------------
@@ -275,6 +279,7 @@ class Switchboard:
         else:
             self.database = os.path.join(self.dir, "switchboard.db")
             storage = f"storage:\n  driver: sqlite\n  sqlite:\n    path: {self.database}\n"
+        storage += STORAGE_YAML
         config = os.path.join(self.dir, "switchboard.yaml")
         with open(config, "w") as f:
             f.write(f"""server:

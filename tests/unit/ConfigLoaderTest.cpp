@@ -114,6 +114,21 @@ TEST(ConfigLoader, MinimalConfigLoadsWithDefaults) {
     EXPECT_NE(std::find(c.secrets.begin(), c.secrets.end(), kTenantKey), c.secrets.end());
 }
 
+// Batching is the SQLite default; PostgreSQL shares WAL flushes itself and runs concurrent
+// transactions in parallel, so it commits each write on its own unless told otherwise.
+TEST(ConfigLoader, GroupCommitDefaultsPerDriverAndCanBeSet) {
+    Yaml sqlite;
+    EXPECT_EQ(loadConfigText(sqlite.text(), "/base").storage.groupCommitMax, 256);
+    Yaml postgres;
+    postgres.extra = "storage:\n  driver: postgresql\n";
+    EXPECT_EQ(loadConfigText(postgres.text(), "/base").storage.groupCommitMax, 1);
+    postgres.extra += "  group_commit_max: 64\n";
+    EXPECT_EQ(loadConfigText(postgres.text(), "/base").storage.groupCommitMax, 64);
+    Yaml zero;
+    zero.extra = "storage:\n  group_commit_max: 0\n";
+    EXPECT_CONFIG_ERROR(zero.text(), "storage.group_commit_max");
+}
+
 TEST(ConfigLoader, ShippedConfigLoadsWithEnvironmentSecrets) {
     ScopedEnv admin("SWITCHBOARD_ADMIN_KEY", "shipped-admin-key-0123456789");
     ScopedEnv extreme("EXTREME_API_KEY", "shipped-extreme-key-987654");

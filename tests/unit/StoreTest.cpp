@@ -958,6 +958,18 @@ TEST_P(StoreTest, WithGroupCommitOffEveryWriteIsItsOwnTransaction) {
     EXPECT_EQ(count("messages"), 4);
 }
 
+// Set once per pooled connection, not per transaction: a second process on the file (or a
+// checkpoint) makes a writer wait for the lock instead of failing with SQLITE_BUSY.
+TEST(SqliteConnections, WaitTenSecondsForALock) {
+    TempDir dir;
+    auto db = Database::openSqlite(dir.path() + "/busy.db", 2);
+    for (int i = 0; i < 2; ++i) {
+        int timeoutMs = 0;
+        db->read([&](Poco::Data::Session& s) { s << "PRAGMA busy_timeout", into(timeoutMs), now; });
+        EXPECT_EQ(timeoutMs, 10000);
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::storageBackends()),
                          testing::backendName);
 

@@ -70,7 +70,10 @@ void readStorage(YamlReader r, StorageConfig& s, std::vector<std::string>& secre
                            " dbname=" + database + " user=" + user +
                            (password.empty() ? "" : " password=" + password);
     s.poolSize = static_cast<int>(r.integer("pool_size", s.poolSize, 1, 256));
-    s.groupCommitMax = static_cast<int>(r.integer("group_commit_max", s.groupCommitMax, 1, 1024));
+    const int groupCommitDefault = s.driver == "postgresql"
+                                       ? StorageConfig::kGroupCommitDefaultPostgres
+                                       : StorageConfig::kGroupCommitDefaultSqlite;
+    s.groupCommitMax = static_cast<int>(r.integer("group_commit_max", groupCommitDefault, 1, 1024));
     r.finish();
 }
 

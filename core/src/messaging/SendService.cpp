@@ -141,10 +141,12 @@ void SendService::enqueueAll(const store::Tenant& tenant, std::vector<Message>& 
             m.nextAttemptAt = now;
             // Checked in the same transaction that queues the message, so a STOP stored just
             // before cannot be overtaken.
-            if (store::ContactRepository::isOptedOut(s, tenant.id, m.toNumber))
+            const auto known = store::ContactRepository::find(s, tenant.id, m.toNumber);
+            if (known && known->optedOut)
                 throw ApiError(422, "recipient_opted_out", optedOutMessage(m.toNumber));
-            m.contactId = store::ContactRepository::ensure(s, tenant.id, m.toNumber,
-                                                           tenant.businessName, now);
+            m.contactId = known ? known->id
+                                : store::ContactRepository::ensure(s, tenant.id, m.toNumber,
+                                                                   tenant.businessName, now);
             m.id = store::MessageRepository::insert(s, m);
             Poco::JSON::Object detail;
             detail.set("kind", m.kind);

@@ -54,13 +54,16 @@ bool ContactRepository::setOptedOut(Poco::Data::Session& s, const std::string& t
                .affected == 1;
 }
 
-bool ContactRepository::isOptedOut(Poco::Data::Session& s, const std::string& tenantId,
-                                   const std::string& phone) {
-    const auto flag =
-        execute(s, "SELECT opted_out FROM contacts WHERE tenant_id = $1 AND phone = $2", tenantId,
-                phone)
-            .firstInt();
-    return flag.value_or(0) != 0;
+std::optional<ContactRepository::Known> ContactRepository::find(Poco::Data::Session& s,
+                                                                const std::string& tenantId,
+                                                                const std::string& phone) {
+    Poco::Data::RecordSet rs =
+        execute(s, "SELECT id, opted_out FROM contacts WHERE tenant_id = $1 AND phone = $2",
+                tenantId, phone)
+            .rows();
+    if (!rs.moveFirst()) return std::nullopt;
+    RowReader row(rs);
+    return Known{row.i64("id"), row.i64("opted_out") != 0};
 }
 
 std::set<std::string> ContactRepository::optedOutPhones(const std::string& tenantId) {

@@ -27,10 +27,15 @@ class ContactRepository {
     static bool setOptedOut(Poco::Data::Session& session, const std::string& tenantId,
                             std::int64_t contactId, bool optedOut, TimeMs at);
 
-    /// Whether the tenant's contact for `phone` has opted out, read inside the caller's
-    /// transaction (false when there is no such contact).
-    static bool isOptedOut(Poco::Data::Session& session, const std::string& tenantId,
-                           const std::string& phone);
+    /// The id of the tenant's existing contact for `phone` (E.164) and whether it opted out,
+    /// read inside the caller's transaction; nullopt when there is none. One statement for
+    /// what a send needs of a known contact (a separate opt-out check would take two).
+    struct Known {
+        std::int64_t id;
+        bool optedOut;
+    };
+    static std::optional<Known> find(Poco::Data::Session& session, const std::string& tenantId,
+                                     const std::string& phone);
 
     /// The phones (E.164) of the tenant's opted-out contacts.
     std::set<std::string> optedOutPhones(const std::string& tenantId);

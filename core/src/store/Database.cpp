@@ -139,6 +139,9 @@ std::unique_ptr<Database> Database::openSqlite(const std::string& path, int pool
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     try {
         auto pool = std::make_unique<Poco::Data::SessionPool>("SQLite", path, 1, poolSize, 60);
+        // Once per connection rather than a PRAGMA per transaction: wait up to 10 s for a
+        // lock (a checkpoint, or a second process on the file) instead of failing at once.
+        pool->setProperty("connectionTimeout", Poco::Any(std::size_t{10}));
         auto session = pool->get();
         // WAL lets readers proceed during a write. synchronous stays at SQLite's FULL: every
         // commit is fsynced before write() returns, so an acknowledged request survives an OS
@@ -266,7 +269,6 @@ void Database::run(const std::function<void(Poco::Data::Session&)>& body) {
         std::optional<Poco::Data::Session> session;
         try {
             session.emplace(pool_->get());
-            if (dialect_ == "sqlite") *session << "PRAGMA busy_timeout=10000", now;
             Frame frame{this, &*session, false, {}, nullptr, statementsOf(*session)};
             FrameScope scope(frame);
             body(*session);
@@ -380,7 +382,6 @@ void Database::runBatch(const std::vector<PendingWrite*>& batch) {
         std::optional<Poco::Data::Session> session;
         try {
             session.emplace(pool_->get());
-            if (dialect_ == "sqlite") *session << "PRAGMA busy_timeout=10000", now;
             PreparedStatements* statements = statementsOf(*session);
             // Transaction control is four statements per batch and two per write: kept
             // prepared on PostgreSQL like the rest.
