@@ -120,6 +120,34 @@ def rss_kib(pid):
     return values["VmRSS"], values["VmHWM"]
 
 
+def cpu_seconds(pids, reaped=()):
+    """User + system CPU seconds of `pids` (all their threads), plus what the processes in
+    `reaped` collected from children that already exited (a PostgreSQL server's backends)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in set(pids) | set(reaped):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: fields[11], fields[12] are utime, stime; 13, 14 the
+        # children's.
+        if pid in pids:
+            total += (int(fields[11]) + int(fields[12])) / tick
+        if pid in reaped:
+            total += (int(fields[13]) + int(fields[14])) / tick
+    return total
+
+
+def children_of(pid):
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    return [int(p) for p in out.split()]
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -170,6 +198,16 @@ class Postgres:
     def _run(self, args):
         full = (["runuser", "-u", self.user, "--"] if self.user else []) + args
         subprocess.run(full, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def server_pids(self):
+        """The postmaster and its current children (backends, WAL writer, checkpointer…)."""
+        with open(f"{self.dir}/data/postmaster.pid") as f:
+            postmaster = int(f.readline())
+        return [postmaster] + children_of(postmaster), postmaster
+
+    def cpu(self):
+        pids, postmaster = self.server_pids()
+        return cpu_seconds(pids, reaped=[postmaster])
 
     def fresh_database(self):
         self.databases += 1
@@ -496,25 +534,34 @@ class Bench:
         latencies of the acceptance run."""
         seconds = self.args.seconds
         accept, e2e, p50, p99 = [], [], [], []
+        self.cpu_per_message, self.database_cpu_per_message = [], []
 
         def kannel_load(k):
-            t0 = time.time()
+            pids = [k.bearerbox.pid, k.smsbox.pid]
+            c0, t0 = cpu_seconds(pids), time.time()
             r = wrk(k.send_url(dlr), seconds, connections)
             delivered, elapsed = drain(self.sink.count, r["ok"], t0)
-            return r, delivered, elapsed
+            return r, delivered, elapsed, cpu_seconds(pids) - c0, 0.0
 
         def switchboard_load(s):
-            t0 = time.time()
+            pids = [s.process.pid]
+            c0, t0 = cpu_seconds(pids), time.time()
+            d0 = postgres.cpu() if postgres else 0.0
             r = wrk(f"http://127.0.0.1:{s.port}/api/sms/send", seconds, connections,
                     os.path.join(self.scripts, "send.lua"))
             delivered, elapsed = drain(self.sink.count, r["ok"], t0)
-            return r, delivered, elapsed
+            database = (postgres.cpu() - d0) if postgres else 0.0
+            return r, delivered, elapsed, cpu_seconds(pids) - c0, database
 
         for _ in range(self.args.pairs):
-            kr, kd, ke = self.run("Kannel", lambda: Kannel(self.work, self.sink.port), kannel_load)
-            sr, sd, se = self.run(
+            kr, kd, ke, kc, _ = self.run("Kannel", lambda: Kannel(self.work, self.sink.port),
+                                         kannel_load)
+            sr, sd, se, sc, sdb = self.run(
                 "Switchboard", lambda: Switchboard(self.work, self.sink.port, postgres),
                 switchboard_load)
+            # CPU per message delivered end to end (acceptance, queueing, the provider call).
+            self.cpu_per_message.append((1e6 * kc / max(kd, 1), 1e6 * sc / max(sd, 1)))
+            self.database_cpu_per_message.append(1e6 * sdb / max(sd, 1))
             for label, r, d in (("Kannel", kr, kd), ("Switchboard", sr, sd)):
                 if d < r["ok"]:
                     print(f"    WARNING: {label} acknowledged {r['ok']} but delivered {d}")
@@ -686,6 +733,11 @@ def main():
                            e2e)
                     report(f"acceptance p50 latency, -c{connections}", "ms", p50, "lower")
                     report(f"acceptance p99 latency, -c{connections}", "ms", p99, "lower")
+                    report(f"CPU per message end to end (gateway processes), -c{connections}",
+                           "us", bench.cpu_per_message, "lower")
+                    if postgres:
+                        print(f"    PostgreSQL server CPU per message on top: median "
+                              f"{statistics.median(bench.database_cpu_per_message):.0f} us")
             if "receipts" in figures:
                 dlr = bench.receipts(postgres)
                 report("delivery-receipt ingest/s (distinct receipts, applied)", "/s", dlr)
@@ -709,6 +761,10 @@ def main():
                           f"peak {peak / 1024:.1f} MiB, first tenth "
                           f"{statistics.mean(rss[:tenth]) / 1024:.1f} MiB, last tenth "
                           f"{statistics.mean(rss[-tenth:]) / 1024:.1f} MiB")
+                    means = [statistics.mean(rss[i:i + tenth]) / 1024
+                             for i in range(0, tenth * 10, tenth) if rss[i:i + tenth]]
+                    print("    mean RSS per tenth of the run (MiB): " +
+                          " ".join(f"{m:.1f}" for m in means))
             if postgres:
                 postgres.stop()
                 postgres = None

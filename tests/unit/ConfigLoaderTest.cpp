@@ -114,6 +114,15 @@ TEST(ConfigLoader, MinimalConfigLoadsWithDefaults) {
     EXPECT_NE(std::find(c.secrets.begin(), c.secrets.end(), kTenantKey), c.secrets.end());
 }
 
+TEST(ConfigLoader, ClaimBatchDefaultsToFourAndIsRangeChecked) {
+    Yaml y;
+    EXPECT_EQ(loadConfigText(y.text(), "/base").dispatch.claimBatch, 4);
+    y.extra = "dispatch:\n  claim_batch: 16\n";
+    EXPECT_EQ(loadConfigText(y.text(), "/base").dispatch.claimBatch, 16);
+    y.extra = "dispatch:\n  claim_batch: 65\n";
+    EXPECT_CONFIG_ERROR(y.text(), "dispatch.claim_batch");
+}
+
 // Batching is the SQLite default; PostgreSQL shares WAL flushes itself and runs concurrent
 // transactions in parallel, so it commits each write on its own unless told otherwise.
 TEST(ConfigLoader, GroupCommitDefaultsPerDriverAndCanBeSet) {

@@ -359,5 +359,35 @@ TEST_F(OutboxDispatcherTest, WorkersDrainTheOutbox) {
     for (std::int64_t id : ids) EXPECT_EQ(load(id).status, "SENT") << "message " << id;
 }
 
+// dispatch.claim_batch bounds what one worker holds leased (what a crash may resend).
+TEST_F(OutboxDispatcherTest, AWorkerLeasesAtMostItsClaimBatch) {
+    dispatch_.workers = 1;
+    dispatch_.claimBatch = 3;
+    dispatch_.pollIntervalMs = 20;
+    configure("http", fake_.baseUrl());
+    std::atomic<std::int64_t> mostLeased{0};
+    testing::ScriptedResponse ok;
+    ok.beforeAnswer = [&](const testing::RecordedRequest&) {
+        std::int64_t leased = 0;
+        db_->read([&](Poco::Data::Session& s) {
+            s << "SELECT COUNT(*) FROM messages WHERE status = 'QUEUED' AND locked_until IS NOT "
+                 "NULL",
+                Poco::Data::Keywords::into(leased), Poco::Data::Keywords::now;
+        });
+        for (auto seen = mostLeased.load();
+             leased > seen && !mostLeased.compare_exchange_weak(seen, leased);) {
+        }
+    };
+    fake_.setDefault(ok);
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 7; ++i) ids.push_back(queue());
+    dispatcher_->start();
+    dispatcher_->wake();
+    ASSERT_TRUE(fake_.waitForRequests(7, 10000));
+    dispatcher_->stop();
+    EXPECT_EQ(mostLeased.load(), 3);
+    for (std::int64_t id : ids) EXPECT_EQ(load(id).status, "SENT") << "message " << id;
+}
+
 }  // namespace
 }  // namespace switchboard::messaging

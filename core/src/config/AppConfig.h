@@ -56,6 +56,12 @@ struct DispatchConfig {
     int connectTimeoutMs = 5000;
     int readTimeoutMs = 15000;
     int leaseSeconds = 120;  ///< a claimed message is reclaimable after this
+    /// Due messages one worker leases per claim transaction, and stores the outcomes of in
+    /// one transaction after their provider calls. Larger batches mean fewer commits per
+    /// message (on SQLite, end-to-end throughput is roughly workers × batch / two commit
+    /// waits), but a crash of the process between the calls and that commit resends up to
+    /// this many messages per worker once their lease expires.
+    int claimBatch = 4;
 };
 
 /// `messaging:` — limits on what tenants may send.

@@ -89,6 +89,7 @@ void readDispatch(YamlReader r, DispatchConfig& d) {
         static_cast<int>(r.integer("connect_timeout_ms", d.connectTimeoutMs, 1, 600000));
     d.readTimeoutMs = static_cast<int>(r.integer("read_timeout_ms", d.readTimeoutMs, 1, 600000));
     d.leaseSeconds = static_cast<int>(r.integer("lease_seconds", d.leaseSeconds, 5, 86400));
+    d.claimBatch = static_cast<int>(r.integer("claim_batch", d.claimBatch, 1, 64));
     r.finish();
 }
 

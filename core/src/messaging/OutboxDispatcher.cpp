@@ -72,10 +72,10 @@ void OutboxDispatcher::workerLoop(int index) {
         bool worked = false;
         try {
             const auto now = clock_.nowMs();
-            // A few at a time: one claim transaction per batch, and at most kClaimBatch
+            // A few at a time: one claim transaction per batch, and at most claimBatch
             // messages leased by this worker (what a crash of this process may send twice).
             auto claimed = store::MessageRepository(db_).claimDue(
-                owner_, now, now + config_.leaseSeconds * 1000LL, kClaimBatch);
+                owner_, now, now + config_.leaseSeconds * 1000LL, config_.claimBatch);
             // Every provider call of the batch first, outside any transaction; then their
             // outcomes in one (the writes inside join it). A crash in between repeats at most
             // this batch, which the lease already allowed.

@@ -56,9 +56,6 @@ class OutboxDispatcher {
     /// processed. For tests and tools; do not mix with start().
     bool runOnce();
 
-    /// Messages one worker claims per claim transaction.
-    static constexpr int kClaimBatch = 4;
-
   private:
     void workerLoop(int index);
     /// One attempt at `message`: builds and executes its provider request, then stores the
