@@ -1,5 +1,6 @@
 #include "store/Database.h"
 #include "store/PreparedStatements.h"
+#include "support/HttpCall.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
 
@@ -138,6 +139,23 @@ TEST_P(PreparedStatementsOnPostgres, AConnectionTheServerDroppedIsReplacedAndIts
     });
     EXPECT_NE(now, backend);
     EXPECT_EQ(preparedCopiesOf(insert), 1);
+}
+
+// Nothing listens on the port: each attempt fails cleanly. Poco 1.11 would leak libpq's
+// connection object per failed attempt; ProbingPostgresConnector asks with PQping first, and
+// the sanitizer run's leak check holds it to that.
+TEST(PostgresConnections, AnUnreachableServerFailsEveryAttemptWithoutLeaking) {
+    const std::string nowhere = "host=127.0.0.1 port=" + std::to_string(testing::freePort()) +
+                                " dbname=switchboard user=switchboard";
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        try {
+            Database::openPostgres(nowhere, 2);
+            ADD_FAILURE() << "connected to a port nothing listens on";
+        } catch (const StoreUnavailable& e) {
+            EXPECT_NE(std::string(e.what()).find("PostgreSQL did not answer"), std::string::npos)
+                << e.what();
+        }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PreparedStatementsTest,

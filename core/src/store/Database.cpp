@@ -1,10 +1,12 @@
 #include "store/Database.h"
 
 #include "store/Migrations.h"
+#include "store/ProbingPostgresConnector.h"
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/PooledSessionImpl.h>
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Logger.h>
 #include <Poco/String.h>
@@ -155,10 +157,10 @@ std::unique_ptr<Database> Database::openSqlite(const std::string& path, int pool
 
 std::unique_ptr<Database> Database::openPostgres(const std::string& connectionString,
                                                  int poolSize) {
-    Poco::Data::PostgreSQL::Connector::registerConnector();
+    ProbingPostgresConnector::registerOnce();
     try {
-        auto pool = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", connectionString, 1,
-                                                              poolSize, 60);
+        auto pool = std::make_unique<Poco::Data::SessionPool>(ProbingPostgresConnector::kName,
+                                                              connectionString, 1, poolSize, 60);
         auto session = pool->get();
         int one = 0;
         session << "SELECT 1", into(one), now;
@@ -308,6 +310,27 @@ PreparedStatements* Database::statementsOf(Poco::Data::Session& session) {
         .first->second.get();
 }
 
+void Database::reconnect(Poco::Data::Session& session) {
+    Poco::Data::SessionImpl* connection = PooledConnection::of(session);
+    {
+        // Its server-side statements died with the server process; dropped while the
+        // connection is down, they send nothing.
+        std::lock_guard<std::mutex> lock(statementsMutex_);
+        statements_.erase(connection);
+    }
+    // Poco 1.11 frees a libpq connection only while it is CONNECTION_OK (SessionHandle::
+    // disconnect), so a dropped one the pool discards would leak. PQreset reconnects it in
+    // place; if the server is still down it stays bad and is discarded (one leak per pooled
+    // connection and outage, not per attempt: see ProbingPostgresConnector).
+    if (auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(connection)) {
+        try {
+            pg->handle().reset();
+        } catch (const Poco::Exception&) {
+            // Still down: the pool discards it.
+        }
+    }
+}
+
 PreparedStatements* preparedStatementsOf(Poco::Data::Session& session) {
     for (Frame* f = currentFrame; f != nullptr; f = f->enclosing) {
         if (f->session == &session) return f->statements;
@@ -316,8 +339,9 @@ PreparedStatements* preparedStatementsOf(Poco::Data::Session& session) {
 }
 
 bool Database::retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
-                         int attempt) const {
+                         int attempt) {
     const bool dropped = dialect_ == "postgresql" && session && !session->isGood();
+    if (dropped) reconnect(*session);
     if (!dropped || attempt > 0) return false;
     Poco::Logger::get("store").warning("database connection lost (%s); retrying on a fresh session",
                                        describe(e));

@@ -113,8 +113,13 @@ class Database {
     bool joinEnclosing(bool transactional, const std::function<void(Poco::Data::Session&)>& body);
     /// Runs `body` on a pooled session without a transaction (read()).
     void run(const std::function<void(Poco::Data::Session&)>& body);
+    /// Whether a failed statement is worth one more try on a fresh session (a dropped
+    /// PostgreSQL connection, first attempt); a dropped connection is reconnect()ed either way.
     bool retryable(const Poco::Exception& e, std::optional<Poco::Data::Session>& session,
-                   int attempt) const;
+                   int attempt);
+    /// Forgets the kept statements of the dropped connection behind `session` and reconnects
+    /// it in place (PQreset), so the pool keeps a working connection instead of leaking one.
+    void reconnect(Poco::Data::Session& session);
     /// The kept statements of the connection behind the pooled `session` (PostgreSQL only;
     /// nullptr on SQLite). Drops the caches of connections the pool has let go of.
     PreparedStatements* statementsOf(Poco::Data::Session& session);
