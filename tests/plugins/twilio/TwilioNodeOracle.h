@@ -62,13 +62,15 @@ inline std::string oracleInput(const std::vector<OracleCase>& cases) {
         } else {
             Poco::JSON::Object::Ptr params = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
             std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
-            for (const auto& [key, value] : c.params) {
+            for (const auto& param : c.params) {
+                // Not a structured binding: Clang 14 (the sanitizer build) cannot capture one.
+                const std::string& key = param.first;
                 auto it = std::find_if(grouped.begin(), grouped.end(),
                                        [&](const auto& g) { return g.first == key; });
                 if (it == grouped.end()) {
-                    grouped.push_back({key, {value}});
+                    grouped.push_back({key, {param.second}});
                 } else {
-                    it->second.push_back(value);
+                    it->second.push_back(param.second);
                 }
             }
             for (const auto& [key, values] : grouped) {
