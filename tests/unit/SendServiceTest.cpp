@@ -1,5 +1,5 @@
 #include "config/ConfigLoader.h"
-#include "http/ApiError.h"
+#include "http/ServiceErrorStatus.h"
 #include "messaging/SendService.h"
 #include "plugin/PluginRegistry.h"
 #include "plugin/ProviderSet.h"
@@ -74,15 +74,16 @@ class SendServiceTest : public ::testing::Test {
         service_ = std::make_unique<SendService>(*db_, *providers_, clock_, [this] { ++queued_; });
     }
 
-    /// The ApiError `f` throws, or a failure.
+    /// The refusal `f` throws, as the client would see it (status mapped by the HTTP layer),
+    /// or a failure.
     template <class F>
     ApiError errorOf(F&& f) {
         try {
             f();
-        } catch (const ApiError& e) {
-            return e;
+        } catch (const domain::ServiceError& e) {
+            return http::toApiError(e);
         }
-        ADD_FAILURE() << "expected an ApiError";
+        ADD_FAILURE() << "expected a ServiceError";
         return ApiError(0, "none", "none");
     }
 

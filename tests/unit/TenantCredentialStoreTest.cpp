@@ -6,7 +6,7 @@
 #include "credentials/SealedCredentials.h"
 #include "credentials/TenantCredentialService.h"
 #include "credentials/TenantProviderCache.h"
-#include "http/ApiError.h"
+#include "http/ServiceErrorStatus.h"
 #include "plugin/PluginRegistry.h"
 #include "plugin/ProviderSet.h"
 #include "store/TenantCredentialRepository.h"
@@ -111,8 +111,8 @@ class TenantCredentialStoreTest : public ::testing::TestWithParam<std::string> {
                             const Poco::JSON::Object& f) {
         try {
             service_->put(t, name, f);
-        } catch (const http::ApiError& e) {
-            return e;
+        } catch (const domain::ServiceError& e) {
+            return http::toApiError(e);
         }
         ADD_FAILURE() << "put succeeded";
         return http::ApiError(0, "", "");
@@ -252,7 +252,7 @@ TEST_P(TenantCredentialStoreTest, WithoutAMasterKeyTenantOperationsAreDisabled) 
     auto e = putError(tenant("acme"), "twilio", fields(kTenantSid, kTenantToken));
     EXPECT_EQ(e.status(), 501);
     EXPECT_EQ(e.code(), "byoc_disabled");
-    EXPECT_THROW(service_->list(tenant("acme")), http::ApiError);
+    EXPECT_THROW(service_->list(tenant("acme")), domain::ServiceError);
     EXPECT_EQ(service_->rotate("admin").resealed, 0);
 }
 
@@ -301,7 +301,7 @@ TEST_P(TenantCredentialStoreTest, TheTenantsInstanceSendsWithTheTenantsAccount) 
               std::string(kTenantSid) + ":" + otherToken);
     elsewhere.remove(tenant("acme"), "twilio");
     EXPECT_EQ(cache_->resolve("acme", twilio()), nullptr);
-    EXPECT_THROW(elsewhere.remove(tenant("acme"), "twilio"), http::ApiError);
+    EXPECT_THROW(elsewhere.remove(tenant("acme"), "twilio"), domain::ServiceError);
 }
 
 TEST_P(TenantCredentialStoreTest, ARowCopiedOntoAnotherTenantDoesNotDecrypt) {

@@ -1,7 +1,6 @@
 #include "credentials/TenantCredentialService.h"
 
 #include "credentials/SealedCredentials.h"
-#include "http/ApiError.h"
 #include "store/AuditRepository.h"
 #include "util/JsonText.h"
 #include "util/SecretMasker.h"
@@ -12,7 +11,8 @@
 namespace switchboard::credentials {
 namespace {
 
-using http::ApiError;
+using domain::ErrorKind;
+using domain::ServiceError;
 
 // Far above any real provider credential; keeps a tenant from storing megabytes per row.
 constexpr std::size_t kMaxValueBytes = 4096;
@@ -22,8 +22,8 @@ Poco::Logger& logger() { return Poco::Logger::get("credentials"); }
 
 void requireEnabled(const CredentialCipher& cipher) {
     if (!cipher.enabled())
-        throw ApiError(501, "byoc_disabled",
-                       "storing your own provider credentials is not enabled on this service");
+        throw ServiceError(ErrorKind::NotEnabled, "byoc_disabled",
+                           "storing your own provider credentials is not enabled on this service");
 }
 
 // The tenant's fields, checked against what the operator allows and copied in a canonical
@@ -32,31 +32,36 @@ Poco::JSON::Object checkedFields(const plugin::Provider& provider,
                                  const Poco::JSON::Object& fields) {
     for (const auto& [key, value] : fields) {
         if (!provider.tenantCredentialTypes.count(key))
-            throw ApiError(400, "unknown_field",
-                           "field '" + key + "' cannot be stored for these credentials");
+            throw ServiceError(ErrorKind::InvalidInput, "unknown_field",
+                               "field '" + key + "' cannot be stored for these credentials");
     }
     Poco::JSON::Object checked;
     for (const auto& [key, type] : provider.tenantCredentialTypes) {
         if (!fields.has(key) || fields.isNull(key))
-            throw ApiError(400, "missing_field", "'" + key + "' is required");
+            throw ServiceError(ErrorKind::InvalidInput, "missing_field",
+                               "'" + key + "' is required");
         const Poco::Dynamic::Var value = fields.get(key);
         if (type == "integer") {
             if (!value.isInteger())
-                throw ApiError(400, "invalid_field", "'" + key + "' must be an integer");
+                throw ServiceError(ErrorKind::InvalidInput, "invalid_field",
+                                   "'" + key + "' must be an integer");
             checked.set(key, value.convert<Poco::Int64>());
         } else if (type == "boolean") {
             if (!value.isBoolean())
-                throw ApiError(400, "invalid_field", "'" + key + "' must be true or false");
+                throw ServiceError(ErrorKind::InvalidInput, "invalid_field",
+                                   "'" + key + "' must be true or false");
             checked.set(key, value.convert<bool>());
         } else {
             if (!value.isString())
-                throw ApiError(400, "invalid_field", "'" + key + "' must be a string");
+                throw ServiceError(ErrorKind::InvalidInput, "invalid_field",
+                                   "'" + key + "' must be a string");
             std::string text = value.convert<std::string>();
             if (text.empty())
-                throw ApiError(400, "invalid_field", "'" + key + "' must not be empty");
+                throw ServiceError(ErrorKind::InvalidInput, "invalid_field",
+                                   "'" + key + "' must not be empty");
             if (text.size() > kMaxValueBytes)
-                throw ApiError(
-                    400, "invalid_field",
+                throw ServiceError(
+                    ErrorKind::InvalidInput, "invalid_field",
                     "'" + key + "' is longer than " + std::to_string(kMaxValueBytes) + " bytes");
             checked.set(key, text);
         }
@@ -107,8 +112,8 @@ store::CredentialSummary TenantCredentialService::put(const store::Tenant& tenan
     requireEnabled(cipher_);
     const plugin::Provider* described = providers_.findByTenantCredentialName(name);
     if (described == nullptr)
-        throw ApiError(404, "not_found",
-                       "no provider accepts your own credentials under this name");
+        throw ServiceError(ErrorKind::NotFound, "not_found",
+                           "no provider accepts your own credentials under this name");
     Poco::JSON::Object checked = checkedFields(*described, fields);
 
     // Every instance offering this name must accept them: a send may go through any of them.
@@ -118,8 +123,8 @@ store::CredentialSummary TenantCredentialService::put(const store::Tenant& tenan
         try {
             buildTenantProvider(provider, checked, 0);
         } catch (const std::exception& e) {
-            throw ApiError(
-                400, "invalid_credentials",
+            throw ServiceError(
+                ErrorKind::InvalidInput, "invalid_credentials",
                 "these credentials were refused: " + tenantFacingReason(e.what(), checked));
         }
     }
@@ -159,7 +164,9 @@ void TenantCredentialService::remove(const store::Tenant& tenant, const std::str
                                            "credentials:" + name, "{}", at);
     });
     cache_.forget(tenant.id, name);
-    if (!removed) throw ApiError(404, "not_found", "no credentials are stored under this name");
+    if (!removed)
+        throw ServiceError(ErrorKind::NotFound, "not_found",
+                           "no credentials are stored under this name");
     logger().information("credentials tenant=%s provider=%s deleted", tenant.id, name);
 }
 

@@ -2,6 +2,7 @@
 
 #include "credentials/CredentialCipher.h"
 #include "credentials/TenantProviderCache.h"
+#include "domain/ServiceError.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "store/Records.h"
@@ -37,25 +38,25 @@ class TenantCredentialService {
                             const util::Clock& clock);
 
     /// False when no master key is configured: every tenant operation then throws
-    /// ApiError 501 byoc_disabled.
+    /// ServiceError NotEnabled byoc_disabled.
     bool enabled() const { return cipher_.enabled(); }
 
     /// Stores (replacing any previous) the tenant's credentials for the tenant-facing
     /// provider name `name`. `fields` must hold exactly the keys the operator allows, each
     /// of its schema type (strings non-empty). The plugin must accept the operator's config
     /// overlaid with them. Returns the stored row's summary.
-    /// Throws http::ApiError 501 byoc_disabled, 404 not_found (no instance offers `name`),
-    /// 400 unknown_field / missing_field / invalid_field (naming the field, never its
-    /// value), 400 invalid_credentials (the plugin's reason, values masked); 503 via
-    /// StoreUnavailable.
+    /// Throws domain::ServiceError NotEnabled byoc_disabled, NotFound not_found (no instance offers
+    /// `name`), InvalidInput unknown_field / missing_field / invalid_field (naming the field, never
+    /// its value), InvalidInput invalid_credentials (the plugin's reason, values masked);
+    /// Unavailable via StoreUnavailable.
     store::CredentialSummary put(const store::Tenant& tenant, const std::string& name,
                                  const Poco::JSON::Object& fields);
 
     /// Deletes the tenant's credentials for `name`; the operator's credentials apply again.
-    /// Throws ApiError 501 byoc_disabled, 404 not_found when none are stored.
+    /// Throws ServiceError NotEnabled byoc_disabled, NotFound not_found when none are stored.
     void remove(const store::Tenant& tenant, const std::string& name);
 
-    /// Which providers the tenant stored credentials for, and when. 501 when disabled.
+    /// Which providers the tenant stored credentials for, and when. NotEnabled when disabled.
     std::vector<store::CredentialSummary> list(const store::Tenant& tenant);
 
     /// Re-seals every row not sealed under the active key, each in its own short

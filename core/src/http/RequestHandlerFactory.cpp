@@ -1,6 +1,7 @@
 #include "http/RequestHandlerFactory.h"
 
 #include "http/RequestReadErrors.h"
+#include "http/ServiceErrorStatus.h"
 #include "store/Database.h"
 
 #include <Poco/Logger.h>
@@ -24,13 +25,11 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
             std::string id;
             router_.dispatch(exchange, id);
         } catch (const ApiError& e) {
-            // An oversized or unread body would be parsed as the next request on this
-            // connection: close it instead.
-            const bool hasBody = request.getChunkedTransferEncoding() ||
-                                 (request.hasContentLength() && request.getContentLength64() > 0);
-            if (e.status() == 413 || (hasBody && !request.stream().eof()))
-                response.setKeepAlive(false);
-            reply(exchange, e.status(), e.code(), e.what());
+            refuse(exchange, e.status(), e.code(), e.what());
+        } catch (const domain::ServiceError& e) {
+            if (e.retryAfterSeconds())
+                response.set("Retry-After", std::to_string(*e.retryAfterSeconds()));
+            refuse(exchange, statusFor(e.kind()), e.code(), e.what());
         } catch (const RequestTimeout& e) {
             // The rest of the body may still be on its way: close instead of parsing it.
             response.setKeepAlive(false);
@@ -62,6 +61,18 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     }
 
   private:
+    static void refuse(Exchange& exchange, int status, const std::string& code,
+                       const std::string& message) {
+        // An oversized or unread body would be parsed as the next request on this
+        // connection: close it instead.
+        auto& request = exchange.request();
+        const bool hasBody = request.getChunkedTransferEncoding() ||
+                             (request.hasContentLength() && request.getContentLength64() > 0);
+        if (status == 413 || (hasBody && !request.stream().eof()))
+            exchange.response().setKeepAlive(false);
+        reply(exchange, status, code, message);
+    }
+
     static void reply(Exchange& exchange, int status, const std::string& code,
                       const std::string& message) {
         if (exchange.sent()) return;  // the response is already on the wire; nothing more to say

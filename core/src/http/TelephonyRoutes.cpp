@@ -1,7 +1,6 @@
 // The tenant telephony API under /api/telephony (seed 003 §17.4; README "Telephony").
 #include "http/JsonFields.h"
 #include "http/Routes.h"
-#include "telephony/TelephonyErrors.h"
 #include "telephony/TelephonyPolicy.h"
 #include "telephony/TelephonyServices.h"
 #include "util/JsonText.h"
@@ -101,20 +100,13 @@ Handler guarded(telephony::TelephonyServices& services, const Authenticator& aut
         if (!services.enabled())
             throw ApiError(503, "telephony_not_configured",
                            "Telephony is not configured on this server");
-        try {
-            handler(ex, tenant);
-        } catch (const telephony::RetryLaterError& e) {
-            ex.response().set("Retry-After", std::to_string(e.retryAfterSeconds()));
-            throw;
-        }
+        handler(ex, tenant);
     };
 }
 
-}  // namespace
-
-void addTelephonyRoutes(Router& router, telephony::TelephonyServices& services,
-                        const Authenticator& auth) {
-    auto& s = services;
+/// Caller-ID verification: initiate, confirm, list, delete.
+void addVerificationRoutes(Router& router, telephony::TelephonyServices& s,
+                           const Authenticator& auth) {
     router.add("POST", "/api/telephony/verify-caller-id/initiate",
                guarded(s, auth, [&s](Exchange& ex, const store::Tenant& tenant) {
                    JsonFields fields(ex.jsonBody());
@@ -172,7 +164,11 @@ void addTelephonyRoutes(Router& router, telephony::TelephonyServices& services,
                    body->set("message", "Verified number removed");
                    ex.sendJson(200, body);
                }));
+}
 
+/// The carrier table and call-forwarding set-up: create, read, confirm, disable.
+void addForwardingRoutes(Router& router, telephony::TelephonyServices& s,
+                         const Authenticator& auth) {
     router.add("GET", "/api/telephony/carriers",
                guarded(s, auth, [&s](Exchange& ex, const store::Tenant&) {
                    ex.sendJson(200, s.forwarding().carriers());
@@ -232,6 +228,14 @@ void addTelephonyRoutes(Router& router, telephony::TelephonyServices& services,
                                             " on your phone to switch it off.");
                    ex.sendJson(200, body);
                }));
+}
+
+}  // namespace
+
+void addTelephonyRoutes(Router& router, telephony::TelephonyServices& services,
+                        const Authenticator& auth) {
+    addVerificationRoutes(router, services, auth);
+    addForwardingRoutes(router, services, auth);
 }
 
 }  // namespace switchboard::http

@@ -1,6 +1,5 @@
 #include "messaging/SendService.h"
 
-#include "http/ApiError.h"
 #include "messaging/SmsSegmenter.h"
 #include "store/AuditRepository.h"
 #include "store/ContactRepository.h"
@@ -14,7 +13,8 @@
 
 namespace switchboard::messaging {
 
-using http::ApiError;
+using domain::ErrorKind;
+using domain::ServiceError;
 using store::Message;
 
 namespace {
@@ -37,23 +37,28 @@ SendService::SendService(store::Database& db, const plugin::ProviderSet& provide
 
 void SendService::measureText(Message& m) const {
     auto count = countSegments(m.body);
-    if (!count) throw ApiError(400, "invalid_message", "message is not valid UTF-8");
-    if (count->segments == 0) throw ApiError(400, "invalid_message", "message must not be empty");
+    if (!count)
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_message",
+                           "message is not valid UTF-8");
+    if (count->segments == 0)
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_message", "message must not be empty");
     if (count->segments > static_cast<std::size_t>(maxSegments_))
-        throw ApiError(400, "message_too_long",
-                       "message needs " + std::to_string(count->segments) + " SMS segments (" +
-                           count->encoding + "); the maximum is " + std::to_string(maxSegments_));
+        throw ServiceError(ErrorKind::InvalidInput, "message_too_long",
+                           "message needs " + std::to_string(count->segments) + " SMS segments (" +
+                               count->encoding + "); the maximum is " +
+                               std::to_string(maxSegments_));
     m.encoding = count->encoding;
     m.segments = static_cast<int>(count->segments);
 }
 
 Message SendService::send(const store::Tenant& tenant, const SendRequest& request) {
     if (!util::isE164(request.to))
-        throw ApiError(400, "invalid_phone",
-                       "'to' must be an E.164 number: '+' and 7 to 15 digits, e.g. +15550100001");
+        throw ServiceError(
+            ErrorKind::InvalidInput, "invalid_phone",
+            "'to' must be an E.164 number: '+' and 7 to 15 digits, e.g. +15550100001");
     if (request.from && !util::isE164(*request.from))
-        throw ApiError(400, "invalid_phone",
-                       "'from' must be an E.164 number: '+' and 7 to 15 digits");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_phone",
+                           "'from' must be an E.164 number: '+' and 7 to 15 digits");
     Message m;
     m.direction = "outbound";
     m.kind = "initial";
@@ -71,11 +76,11 @@ Message SendService::reply(const store::Tenant& tenant, const ReplyRequest& requ
 
 Message SendService::prepareReply(const store::Tenant& tenant, const ReplyRequest& request) const {
     if (request.inboundMessageId.has_value() == request.conversationKey.has_value())
-        throw ApiError(400, "invalid_request",
-                       "give exactly one of 'inboundMessageId' or 'conversationKey'");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_request",
+                           "give exactly one of 'inboundMessageId' or 'conversationKey'");
     if (request.conversationKey && !util::isE164(*request.conversationKey))
-        throw ApiError(400, "invalid_phone",
-                       "'conversationKey' must be the contact's E.164 number");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_phone",
+                           "'conversationKey' must be the contact's E.164 number");
     Message m;
     m.direction = "outbound";
     m.kind = "reply";
@@ -87,8 +92,8 @@ Message SendService::prepareReply(const store::Tenant& tenant, const ReplyReques
     if (request.inboundMessageId) {
         inbound = messages.get(tenant.id, *request.inboundMessageId);
         if (!inbound || inbound->direction != "inbound")
-            throw ApiError(404, "inbound_not_found",
-                           "no inbound message " + std::to_string(*request.inboundMessageId));
+            throw ServiceError(ErrorKind::NotFound, "inbound_not_found",
+                               "no inbound message " + std::to_string(*request.inboundMessageId));
     } else {
         inbound = messages.latestInboundFrom(tenant.id, *request.conversationKey);
     }
@@ -114,8 +119,8 @@ Message SendService::prepareReply(const store::Tenant& tenant, const ReplyReques
             "the inbound message's provider is no longer configured; sent without reply context";
     }
     if (!util::isE164(m.toNumber))
-        throw ApiError(400, "invalid_phone",
-                       "the inbound message's sender is not an E.164 number; cannot reply");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_phone",
+                           "the inbound message's sender is not an E.164 number; cannot reply");
     return m;
 }
 
@@ -129,8 +134,8 @@ void SendService::enqueueAll(const store::Tenant& tenant, std::vector<Message>& 
                              const std::string& action) {
     for (const auto& m : messages) {
         if (providers_.find(m.providerInstance) == nullptr)
-            throw ApiError(503, "sending_unavailable",
-                           "sending is not configured for this account");
+            throw ServiceError(ErrorKind::Unavailable, "sending_unavailable",
+                               "sending is not configured for this account");
     }
     const store::TimeMs now = clock_.nowMs();
     db_.write([&](Poco::Data::Session& s) {
@@ -143,7 +148,8 @@ void SendService::enqueueAll(const store::Tenant& tenant, std::vector<Message>& 
             // before cannot be overtaken.
             const auto known = store::ContactRepository::find(s, tenant.id, m.toNumber);
             if (known && known->optedOut)
-                throw ApiError(422, "recipient_opted_out", optedOutMessage(m.toNumber));
+                throw ServiceError(ErrorKind::PolicyRefused, "recipient_opted_out",
+                                   optedOutMessage(m.toNumber));
             m.contactId = known ? known->id
                                 : store::ContactRepository::ensure(s, tenant.id, m.toNumber,
                                                                    tenant.businessName, now);
@@ -174,14 +180,15 @@ std::vector<BulkResult> SendService::sendBulk(const store::Tenant& tenant,
                                               const std::optional<std::string>& from,
                                               std::size_t maxRecipients) {
     if (recipients.empty())
-        throw ApiError(400, "invalid_field", "'recipients' must list at least one number");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_field",
+                           "'recipients' must list at least one number");
     if (recipients.size() > maxRecipients)
-        throw ApiError(400, "too_many_recipients",
-                       "at most " + std::to_string(maxRecipients) +
-                           " recipients per request, got " + std::to_string(recipients.size()));
+        throw ServiceError(ErrorKind::InvalidInput, "too_many_recipients",
+                           "at most " + std::to_string(maxRecipients) +
+                               " recipients per request, got " + std::to_string(recipients.size()));
     if (from && !util::isE164(*from))
-        throw ApiError(400, "invalid_phone",
-                       "'from' must be an E.164 number: '+' and 7 to 15 digits");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_phone",
+                           "'from' must be an E.164 number: '+' and 7 to 15 digits");
     Message base;
     base.direction = "outbound";
     base.kind = "initial";

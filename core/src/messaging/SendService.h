@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/ServiceError.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "store/Records.h"
@@ -42,22 +43,22 @@ class SendService {
     SendService(store::Database& db, const plugin::ProviderSet& providers, const util::Clock& clock,
                 std::function<void()> onQueued, int maxSegments = 10);
 
-    /// An initial send from `tenant`'s default provider. Throws http::ApiError 400
-    /// (invalid_phone, invalid_message), 422 recipient_opted_out (the contact sent STOP and
-    /// not START since) or 503 (store unavailable, via StoreUnavailable).
+    /// An initial send from `tenant`'s default provider. Throws domain::ServiceError InvalidInput
+    /// (invalid_phone, invalid_message), PolicyRefused recipient_opted_out (the contact sent STOP
+    /// and not START since) or Unavailable (store unavailable, via StoreUnavailable).
     store::Message send(const store::Tenant& tenant, const SendRequest& request);
 
     /// A reply through the provider and reply context of the inbound message it answers.
     /// Missing context never blocks: the message goes out as a plain send and carries a
-    /// warning. Throws http::ApiError 400 (invalid input), 404 (inbound_not_found) or 422
-    /// recipient_opted_out.
+    /// warning. Throws domain::ServiceError InvalidInput (invalid input), NotFound
+    /// (inbound_not_found) or PolicyRefused recipient_opted_out.
     store::Message reply(const store::Tenant& tenant, const ReplyRequest& request);
 
     /// One message per recipient (E.164, each at most once) with the same body, all stored
     /// in one transaction. Invalid, repeated or opted-out recipients are reported in their
     /// result (invalid_phone, duplicate_recipient, recipient_opted_out) and do not stop the
-    /// others. Throws ApiError 400 for a bad body or an empty list, and
-    /// 400 too_many_recipients above `maxRecipients`.
+    /// others. Throws ServiceError InvalidInput for a bad body or an empty list, and
+    /// InvalidInput too_many_recipients above `maxRecipients`.
     std::vector<BulkResult> sendBulk(const store::Tenant& tenant,
                                      const std::vector<std::string>& recipients,
                                      const std::string& text,

@@ -1,6 +1,5 @@
 #include "telephony/ForwardingService.h"
 
-#include "http/ApiError.h"
 #include "store/AuditRepository.h"
 #include "store/TenantRepository.h"
 #include "telephony/TelephonyRepository.h"
@@ -15,7 +14,8 @@
 namespace switchboard::telephony {
 namespace {
 
-using http::ApiError;
+using domain::ErrorKind;
+using domain::ServiceError;
 namespace fs = forwarding_status;
 
 std::string target(std::int64_t id) { return "forwarding_config:" + std::to_string(id); }
@@ -41,7 +41,8 @@ std::string instructionsOf(const Poco::JSON::Object& codes) {
 ForwardingConfig requireConfig(Poco::Data::Session& s, const std::string& tenantId,
                                std::int64_t id) {
     auto found = TelephonyRepository::findConfig(s, tenantId, id);
-    if (!found) throw ApiError(404, "not_found", "no such forwarding configuration");
+    if (!found)
+        throw ServiceError(ErrorKind::NotFound, "not_found", "no such forwarding configuration");
     return *found;
 }
 
@@ -64,11 +65,12 @@ ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
         verification =
             TelephonyRepository::find(s, db_.dialect(), tenant.id, input.verificationId, false);
     });
-    if (!verification) throw ApiError(404, "not_found", "no such verified number");
+    if (!verification)
+        throw ServiceError(ErrorKind::NotFound, "not_found", "no such verified number");
     if (verification->status != verification_status::kVerified)
-        throw ApiError(409, "number_not_verified",
-                       "Forwarding can only be set up for a verified number (this one is " +
-                           verification->status + ")");
+        throw ServiceError(ErrorKind::Conflict, "number_not_verified",
+                           "Forwarding can only be set up for a verified number (this one is " +
+                               verification->status + ")");
 
     const auto numbers = store::TenantRepository(db_).numbersOf(tenant.id);
     std::string destination;
@@ -76,12 +78,13 @@ ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
         destination = *input.destination;
         if (!util::isE164(destination) ||
             std::find(numbers.begin(), numbers.end(), destination) == numbers.end())
-            throw ApiError(400, "invalid_destination",
-                           "'destinationNumber' must be one of your Switchboard numbers, in E.164");
+            throw ServiceError(
+                ErrorKind::InvalidInput, "invalid_destination",
+                "'destinationNumber' must be one of your Switchboard numbers, in E.164");
     } else {
         if (numbers.empty())
-            throw ApiError(409, "no_forwarding_number",
-                           "Your account has no Switchboard number to forward calls to");
+            throw ServiceError(ErrorKind::Conflict, "no_forwarding_number",
+                               "Your account has no Switchboard number to forward calls to");
         destination = numbers.front();
     }
 
@@ -93,7 +96,7 @@ ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
                                                      : Poco::Dynamic::Var());
     auto generated = provider_.instance->forwardingCodes(util::toJson(request));
     if (generated.status == SB_BAD_INPUT)
-        throw ApiError(400, "invalid_forwarding_request", generated.output);
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_forwarding_request", generated.output);
     if (!generated.ok())
         throw std::runtime_error("forwarding_codes of " + provider_.config.id +
                                  " failed: " + generated.output);
@@ -120,13 +123,14 @@ ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
         auto current =
             TelephonyRepository::find(s, db_.dialect(), tenant.id, verification->id, true);
         if (!current || current->status != verification_status::kVerified)
-            throw ApiError(409, "number_not_verified",
-                           "Forwarding can only be set up for a verified number");
+            throw ServiceError(ErrorKind::Conflict, "number_not_verified",
+                               "Forwarding can only be set up for a verified number");
         if (auto existing = TelephonyRepository::configOf(s, tenant.id, verification->id)) {
             if (existing->status == fs::kActive)
-                throw ApiError(409, "forwarding_active",
-                               "Forwarding is active for this number; disable it first and dial "
-                               "its deactivation code");
+                throw ServiceError(
+                    ErrorKind::Conflict, "forwarding_active",
+                    "Forwarding is active for this number; disable it first and dial "
+                    "its deactivation code");
             TelephonyRepository::deleteConfig(s, existing->id);
         }
         c.createdAt = c.updatedAt = at;
@@ -144,7 +148,9 @@ ForwardingConfig ForwardingService::ofVerification(const store::Tenant& tenant,
     db_.read([&](Poco::Data::Session& s) {
         found = TelephonyRepository::configOf(s, tenant.id, verificationId);
     });
-    if (!found) throw ApiError(404, "not_found", "no forwarding configuration for this number");
+    if (!found)
+        throw ServiceError(ErrorKind::NotFound, "not_found",
+                           "no forwarding configuration for this number");
     return *found;
 }
 
@@ -155,8 +161,8 @@ ForwardingConfig ForwardingService::confirm(const store::Tenant& tenant, std::in
         c = requireConfig(s, tenant.id, configId);
         if (c.status == fs::kActive) return;
         if (c.status == fs::kDisabled)
-            throw ApiError(409, "forwarding_disabled",
-                           "This configuration is disabled; create a new one to forward again");
+            throw ServiceError(ErrorKind::Conflict, "forwarding_disabled",
+                               "This configuration is disabled; create a new one to forward again");
         TelephonyRepository::setConfigStatus(s, c.id, fs::kActive, at);
         c.status = fs::kActive;
         c.confirmedAt = at;

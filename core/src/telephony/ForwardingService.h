@@ -4,6 +4,7 @@
 // dialling the activation code) → disabled (switched off; shows the deactivation code).
 #pragma once
 
+#include "domain/ServiceError.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "store/Records.h"
@@ -38,22 +39,22 @@ class ForwardingService {
 
     /// Generates codes for a verified number of the tenant and stores them as pending_setup,
     /// replacing a pending_setup or disabled configuration of that number. Audited.
-    /// Throws http::ApiError: 404 not_found (no such verification for this tenant), 409
-    /// number_not_verified, 400 invalid_destination (not E.164 or not the tenant's number),
-    /// 409 no_forwarding_number (the tenant has no number to forward to), 409
-    /// forwarding_active (disable the active configuration first), 400
+    /// Throws domain::ServiceError NotFound not_found (no such verification for this tenant),
+    /// Conflict number_not_verified, InvalidInput invalid_destination (not E.164 or not the
+    /// tenant's number), Conflict no_forwarding_number (the tenant has no number to forward to),
+    /// Conflict forwarding_active (disable the active configuration first), InvalidInput
     /// invalid_forwarding_request with the plugin's user-facing reason (unknown carrier or
     /// mode, ring time refused — never clamped).
     ForwardingConfig create(const store::Tenant& tenant, const ForwardingRequestInput& input);
 
-    /// The configuration of the tenant's verification `verificationId`; 404 not_found.
+    /// The configuration of the tenant's verification `verificationId`; NotFound not_found.
     ForwardingConfig ofVerification(const store::Tenant& tenant, std::int64_t verificationId);
 
-    /// pending_setup → active (idempotent when already active); 409 forwarding_disabled for
-    /// a disabled one; 404 not_found. Audited.
+    /// pending_setup → active (idempotent when already active); Conflict forwarding_disabled for
+    /// a disabled one; NotFound not_found. Audited.
     ForwardingConfig confirm(const store::Tenant& tenant, std::int64_t configId);
 
-    /// → disabled (idempotent); 404 not_found. Audited. The result carries the
+    /// → disabled (idempotent); NotFound not_found. Audited. The result carries the
     /// deactivation code the subscriber must dial.
     ForwardingConfig disable(const store::Tenant& tenant, std::int64_t configId);
 

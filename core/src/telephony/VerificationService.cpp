@@ -1,7 +1,6 @@
 #include "telephony/VerificationService.h"
 
 #include "store/AuditRepository.h"
-#include "telephony/TelephonyErrors.h"
 #include "telephony/TelephonyPolicy.h"
 #include "telephony/TelephonyRepository.h"
 #include "telephony/VerificationCode.h"
@@ -13,7 +12,8 @@
 namespace switchboard::telephony {
 namespace {
 
-using http::ApiError;
+using domain::ErrorKind;
+using domain::ServiceError;
 namespace vs = verification_status;
 
 std::string detailJson(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
@@ -36,11 +36,13 @@ InitiatedVerification VerificationService::initiate(const store::Tenant& tenant,
                                                     const std::string& phone,
                                                     const std::string& friendlyName) {
     if (!util::isE164(phone))
-        throw ApiError(400, "invalid_phone_number",
-                       "phoneNumber must be in E.164 format: '+', country code and number, 7 to "
-                       "15 digits, no spaces or dashes (e.g. +15551234567)");
+        throw ServiceError(
+            ErrorKind::InvalidInput, "invalid_phone_number",
+            "phoneNumber must be in E.164 format: '+', country code and number, 7 to "
+            "15 digits, no spaces or dashes (e.g. +15551234567)");
     if (friendlyName.size() > policy::kMaxFriendlyName)
-        throw ApiError(400, "invalid_field", "'friendlyName' must be at most 64 characters");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_field",
+                           "'friendlyName' must be at most 64 characters");
 
     const std::string code = newVerificationCode();
     const std::string salt = newCodeSalt();
@@ -57,11 +59,11 @@ InitiatedVerification VerificationService::initiate(const store::Tenant& tenant,
         const TimeMs at = clock_.nowMs();
         TelephonyRepository::lockPhone(s, db_.dialect(), phone);
         if (TelephonyRepository::isVerified(s, tenant.id, phone))
-            throw ApiError(409, "already_verified",
-                           "This phone number is already verified for your account");
+            throw ServiceError(ErrorKind::Conflict, "already_verified",
+                               "This phone number is already verified for your account");
         if (auto until = TelephonyRepository::lockedUntil(s, tenant.id, phone, at))
-            throw RetryLaterError(
-                423, "verification_locked",
+            throw ServiceError(
+                ErrorKind::Locked, "verification_locked",
                 "Too many wrong codes for this number; try again after " + untilText(*until),
                 *until - at);
         auto calls = TelephonyRepository::callsSince(s, phone, at - policy::kCallWindowMs + 1);
@@ -69,11 +71,11 @@ InitiatedVerification VerificationService::initiate(const store::Tenant& tenant,
             // The call that must age out before another is allowed.
             const TimeMs freeAt =
                 calls[calls.size() - policy::kMaxCallsPerPhone] + policy::kCallWindowMs;
-            throw RetryLaterError(429, "rate_limited",
-                                  "At most 3 verification calls per phone number per hour; try "
-                                  "again after " +
-                                      untilText(freeAt),
-                                  freeAt - at);
+            throw ServiceError(ErrorKind::RateLimited, "rate_limited",
+                               "At most 3 verification calls per phone number per hour; try "
+                               "again after " +
+                                   untilText(freeAt),
+                               freeAt - at);
         }
         TelephonyRepository::supersedePending(s, tenant.id, phone, at);
         v.codeExpiresAt = at + policy::kCodeTtlMs;
@@ -96,8 +98,8 @@ InitiatedVerification VerificationService::initiate(const store::Tenant& tenant,
                                            "telephony.verification.call_failed", target(v.id),
                                            detailJson({{"phoneNumber", phone}}), at);
         });
-        throw ApiError(502, "verification_call_failed",
-                       "The verification call could not be placed; try again later");
+        throw ServiceError(ErrorKind::UpstreamFailed, "verification_call_failed",
+                           "The verification call could not be placed; try again later");
     }
     return {v, call};
 }
@@ -105,8 +107,9 @@ InitiatedVerification VerificationService::initiate(const store::Tenant& tenant,
 Verification VerificationService::confirm(const store::Tenant& tenant, std::int64_t id,
                                           const std::string& code) {
     if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos)
-        throw ApiError(400, "invalid_code_format",
-                       "verificationCode must be the 6 digits read out in the verification call");
+        throw ServiceError(
+            ErrorKind::InvalidInput, "invalid_code_format",
+            "verificationCode must be the 6 digits read out in the verification call");
 
     Verdict verdict = Verdict::Wrong;
     Verification v;
@@ -114,12 +117,12 @@ Verification VerificationService::confirm(const store::Tenant& tenant, std::int6
     db_.write([&](Poco::Data::Session& s) {
         at = clock_.nowMs();
         auto found = TelephonyRepository::find(s, db_.dialect(), tenant.id, id, false);
-        if (!found) throw ApiError(404, "not_found", "no such verification");
+        if (!found) throw ServiceError(ErrorKind::NotFound, "not_found", "no such verification");
         // The number's lock before the row's, in the order initiate() takes them, so the two
         // cannot deadlock on PostgreSQL.
         TelephonyRepository::lockPhone(s, db_.dialect(), found->phoneNumber);
         found = TelephonyRepository::find(s, db_.dialect(), tenant.id, id, true);
-        if (!found) throw ApiError(404, "not_found", "no such verification");
+        if (!found) throw ServiceError(ErrorKind::NotFound, "not_found", "no such verification");
         v = *found;
         if (v.status == vs::kVerified) {
             verdict = Verdict::AlreadyVerified;
@@ -171,25 +174,26 @@ Verification VerificationService::confirm(const store::Tenant& tenant, std::int6
             return v;
         case Verdict::Wrong: {
             const int left = policy::kMaxWrongCodes - v.attempts;
-            throw ApiError(400, "invalid_code",
-                           "Invalid verification code. " + std::to_string(left) +
-                               (left == 1 ? " attempt" : " attempts") + " remaining.");
+            throw ServiceError(ErrorKind::InvalidInput, "invalid_code",
+                               "Invalid verification code. " + std::to_string(left) +
+                                   (left == 1 ? " attempt" : " attempts") + " remaining.");
         }
         case Verdict::Locked:
-            throw RetryLaterError(423, "verification_locked",
-                                  "Too many wrong codes: this number is locked until " +
-                                      untilText(*v.lockedUntil) + "; then start a new verification",
-                                  *v.lockedUntil - at);
+            throw ServiceError(ErrorKind::Locked, "verification_locked",
+                               "Too many wrong codes: this number is locked until " +
+                                   untilText(*v.lockedUntil) + "; then start a new verification",
+                               *v.lockedUntil - at);
         case Verdict::Failed:
-            throw ApiError(410, "verification_failed",
-                           "This verification failed after too many wrong codes; start a new one");
+            throw ServiceError(
+                ErrorKind::Gone, "verification_failed",
+                "This verification failed after too many wrong codes; start a new one");
         case Verdict::Expired:
-            throw ApiError(410, "verification_expired",
-                           "Verification code expired. Please request a new one.");
+            throw ServiceError(ErrorKind::Gone, "verification_expired",
+                               "Verification code expired. Please request a new one.");
         case Verdict::AlreadyVerified:
         case Verdict::Taken:
-            throw ApiError(409, "already_verified",
-                           "This phone number is already verified for your account");
+            throw ServiceError(ErrorKind::Conflict, "already_verified",
+                               "This phone number is already verified for your account");
     }
     throw std::logic_error("unhandled verification verdict");
 }
@@ -198,8 +202,8 @@ std::vector<Verification> VerificationService::list(const store::Tenant& tenant,
                                                     const std::string& status) {
     if (!status.empty() && status != vs::kPending && status != vs::kVerified &&
         status != vs::kFailed && status != vs::kExpired)
-        throw ApiError(400, "invalid_parameter",
-                       "'status' must be one of pending, verified, failed, expired");
+        throw ServiceError(ErrorKind::InvalidInput, "invalid_parameter",
+                           "'status' must be one of pending, verified, failed, expired");
     return TelephonyRepository::list(db_, tenant.id, status);
 }
 
@@ -208,7 +212,7 @@ RemovedVerification VerificationService::remove(const store::Tenant& tenant, std
     db_.write([&](Poco::Data::Session& s) {
         const TimeMs at = clock_.nowMs();
         auto found = TelephonyRepository::find(s, db_.dialect(), tenant.id, id, true);
-        if (!found) throw ApiError(404, "not_found", "no such verified number");
+        if (!found) throw ServiceError(ErrorKind::NotFound, "not_found", "no such verified number");
         removed.verification = *found;
         removed.forwarding = TelephonyRepository::configOf(s, tenant.id, id);
         TelephonyRepository::remove(s, tenant.id, id);

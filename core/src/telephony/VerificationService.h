@@ -6,6 +6,7 @@
 // replaced by a newer verification of the same number).
 #pragma once
 
+#include "domain/ServiceError.h"
 #include "store/Database.h"
 #include "store/Records.h"
 #include "telephony/TelephonyRecords.h"
@@ -38,30 +39,32 @@ class VerificationService {
     /// Starts a verification of `phone` for `tenant` and places its call. Supersedes the
     /// tenant's pending verification of the same number. Audited
     /// ("telephony.verification.initiated"; never the code).
-    /// Throws http::ApiError: 400 invalid_phone_number (not ^\+[1-9]\d{6,14}$), 400
-    /// invalid_field (friendly name over 64 characters), 409 already_verified;
-    /// RetryLaterError: 423 verification_locked (3 wrong codes within the last hour),
-    /// 429 rate_limited (3 calls to this number in the last hour, by any tenant);
-    /// 502 verification_call_failed when the provider did not take the call (the
-    /// verification is then expired and the call still counts toward the limit).
+    /// Throws domain::ServiceError InvalidInput invalid_phone_number (not ^\+[1-9]\d{6,14}$),
+    /// InvalidInput invalid_field (friendly name over 64 characters), Conflict already_verified;
+    /// ServiceError (with retryAfterSeconds): Locked verification_locked (3 wrong codes within the
+    /// last hour), RateLimited rate_limited (3 calls to this number in the last hour, by any
+    /// tenant); UpstreamFailed verification_call_failed when the provider did not take the call
+    /// (the verification is then expired and the call still counts toward the limit).
     InitiatedVerification initiate(const store::Tenant& tenant, const std::string& phone,
                                    const std::string& friendlyName);
 
     /// Checks `code` against the tenant's verification `id`. Returns it verified.
-    /// Throws http::ApiError: 404 not_found (no such verification for this tenant), 400
-    /// invalid_code_format (not 6 digits; not counted as an attempt), 400 invalid_code
-    /// ("… N attempt(s) remaining"), 409 already_verified, 410 verification_expired,
-    /// 410 verification_failed (failed and no longer locked: start a new one);
-    /// RetryLaterError 423 verification_locked (the 3rd wrong code, or a confirmation of a
-    /// failed verification while its lock lasts). Every attempt is audited, never the code.
+    /// Throws domain::ServiceError NotFound not_found (no such verification for this tenant),
+    /// InvalidInput invalid_code_format (not 6 digits; not counted as an attempt), InvalidInput
+    /// invalid_code
+    /// ("… N attempt(s) remaining"), Conflict already_verified, Gone verification_expired,
+    /// Gone verification_failed (failed and no longer locked: start a new one);
+    /// ServiceError (with retryAfterSeconds) Locked verification_locked (the 3rd wrong code, or a
+    /// confirmation of a failed verification while its lock lasts). Every attempt is audited, never
+    /// the code.
     Verification confirm(const store::Tenant& tenant, std::int64_t id, const std::string& code);
 
     /// The tenant's verifications, newest first; `status` ("" = all) must be a status name,
-    /// else ApiError 400 invalid_parameter.
+    /// else ServiceError InvalidInput invalid_parameter.
     std::vector<Verification> list(const store::Tenant& tenant, const std::string& status);
 
     /// Deletes the tenant's verification `id` with its forwarding configuration (audited).
-    /// Throws ApiError 404 not_found.
+    /// Throws ServiceError NotFound not_found.
     RemovedVerification remove(const store::Tenant& tenant, std::int64_t id);
 
   private:
