@@ -70,7 +70,7 @@ class PostgresScaleOut : public ::testing::Test {
     /// `threads` clients, as a careful client would: each with an Idempotency-Key, and a send
     /// whose outcome is unknown (connection refused or cut by a killed process, 503) is
     /// repeated with the same key on another process. A 409 means a dead process's
-    /// reservation is not yet abandoned (IdempotentResponder::kAbandonedAfterMs), so the
+    /// reservation is not yet abandoned (messaging::IdempotencyLedger::kAbandonedAfterMs), so the
     /// client keeps trying. Returns message id → text for every acknowledged (202) send.
     std::map<std::int64_t, std::string> sendAll(int total, int threads,
                                                 const std::function<void(int)>& onProgress) {

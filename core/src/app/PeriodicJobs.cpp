@@ -1,7 +1,7 @@
 #include "app/PeriodicJobs.h"
 
-#include "http/IdempotentResponder.h"
 #include "messaging/DeliveryReceiptRecorder.h"
+#include "messaging/IdempotencyLedger.h"
 #include "store/ParkedReceiptRepository.h"
 #include "telephony/TelephonyCleanup.h"
 #include "telephony/TelephonyPolicy.h"
@@ -49,7 +49,7 @@ void recoverLeases(store::Database& db, std::int64_t nowMs) {
 
 void dropExpiredIdempotencyKeys(store::Database& db, std::int64_t nowMs) {
     db.write([&](Poco::Data::Session& s) {
-        Poco::Int64 before = nowMs - http::IdempotentResponder::kWindowMs;
+        Poco::Int64 before = nowMs - messaging::IdempotencyLedger::kWindowMs;
         s << "DELETE FROM idempotency_keys WHERE created_at < $1", bind(before), now;
     });
 }

@@ -83,16 +83,30 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
         *db_, *providers_, clock_,
         messaging::OptOutKeywords(config_.messaging.stopKeywords, config_.messaging.startKeywords));
     webhooks_->useTenantCredentials(tenantProviders_.get());
-    context_ = std::make_unique<http::ServiceContext>(http::ServiceContext{
-        config_, *db_, *providers_, *sends_, *webhooks_, clock_, tenantProviders_.get()});
-    auth_ = std::make_unique<http::Authenticator>(*db_, config_.adminApiKey, clock_);
+    telephony_ = std::make_unique<telephony::TelephonyServices>(config_, *db_, *providers_, clock_);
+    setUpApi();
+}
+
+void Service::setUpApi() {
+    messages_ = std::make_unique<messaging::MessageQueryService>(*db_);
+    deliveryLog_ = std::make_unique<messaging::DeliveryLogService>(*db_);
+    idempotency_ = std::make_unique<messaging::IdempotencyLedger>(*db_, clock_);
+    apiKeys_ = std::make_unique<tenancy::ApiKeyDirectory>(*db_, clock_);
+    tenantAdmin_ = std::make_unique<tenancy::TenantAdminService>(*db_, *providers_, clock_);
+    admin_ = std::make_unique<admin::AdminService>(*db_, *providers_, *sends_, clock_,
+                                                   tenantProviders_.get());
+    audit_ = std::make_unique<admin::AuditLogService>(*db_);
+    context_ = std::make_unique<http::ServiceContext>(
+        http::ServiceContext{config_, *providers_, *sends_, *webhooks_, *messages_, *deliveryLog_,
+                             *idempotency_, *tenantAdmin_, *admin_, *audit_, clock_,
+                             tenantProviders_.get(), [db = db_.get()] { return db->ping(); }});
+    auth_ = std::make_unique<http::Authenticator>(*apiKeys_, config_.adminApiKey);
     if (config_.limits.tenant.perSecond > 0)
         auth_->setRateLimit(std::make_shared<http::TenantRateLimit>(config_.limits.tenant, clock_));
     http::addHealthRoutes(router_, *context_);
     http::addMessagingRoutes(router_, *context_, *auth_);
     http::addAdminRoutes(router_, *context_, *auth_);
     http::addDeliveryLogRoutes(router_, *context_, *auth_);
-    telephony_ = std::make_unique<telephony::TelephonyServices>(config_, *db_, *providers_, clock_);
     http::addTelephonyRoutes(router_, *telephony_, *auth_);
     http::addTenantAdminRoutes(router_, *context_, *auth_);
     http::addAuditRoutes(router_, *context_, *auth_);

@@ -55,6 +55,8 @@ class Service {
     /// Master keys, the per-tenant instance cache, the credential service and its
     /// re-encryption job; warns about rows sealed under keys that are not configured.
     void setUpTenantCredentials();
+    /// The services behind the HTTP API, their context, and every route.
+    void setUpApi();
 
     config::AppConfig config_;
     util::ProcessClock clock_;  ///< system time (a test may offset it: ProcessClock.h)
@@ -69,6 +71,13 @@ class Service {
     std::unique_ptr<PeriodicJobs> jobs_;
     std::unique_ptr<messaging::SendService> sends_;
     std::unique_ptr<messaging::WebhookService> webhooks_;
+    std::unique_ptr<messaging::MessageQueryService> messages_;
+    std::unique_ptr<messaging::DeliveryLogService> deliveryLog_;
+    std::unique_ptr<messaging::IdempotencyLedger> idempotency_;
+    std::unique_ptr<tenancy::ApiKeyDirectory> apiKeys_;
+    std::unique_ptr<tenancy::TenantAdminService> tenantAdmin_;
+    std::unique_ptr<admin::AdminService> admin_;
+    std::unique_ptr<admin::AuditLogService> audit_;
     std::unique_ptr<http::ServiceContext> context_;
     std::unique_ptr<http::Authenticator> auth_;
     std::unique_ptr<telephony::TelephonyServices> telephony_;

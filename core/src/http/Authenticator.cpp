@@ -1,6 +1,5 @@
 #include "http/Authenticator.h"
 
-#include "store/TenantRepository.h"
 #include "util/Digest.h"
 
 namespace switchboard::http {
@@ -17,8 +16,7 @@ store::Tenant Authenticator::tenant(Exchange& exchange) const {
     auto token = exchange.bearerToken();
     if (!token || token->empty())
         unauthorized(exchange, "missing API key: send 'Authorization: Bearer <key>'");
-    auto found =
-        store::TenantRepository(db_).findByKeyHash(util::sha256Hex(*token), clock_.nowMs());
+    auto found = keys_.tenantFor(*token);
     if (!found) unauthorized(exchange, "invalid API key");
     if (found->disabled) throw ApiError(403, "tenant_disabled", "this account is disabled");
     if (rateLimit_) rateLimit_->check(found->id, exchange);

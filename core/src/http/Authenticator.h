@@ -2,9 +2,8 @@
 
 #include "http/Exchange.h"
 #include "http/TenantRateLimit.h"
-#include "store/Database.h"
 #include "store/Records.h"
-#include "util/Clock.h"
+#include "tenancy/ApiKeyDirectory.h"
 
 #include <memory>
 #include <string>
@@ -16,8 +15,8 @@ namespace switchboard::http {
 /// passes admin(), and the admin key is not a tenant key.
 class Authenticator {
   public:
-    Authenticator(store::Database& db, std::string adminKey, const util::Clock& clock)
-        : db_(db), adminKey_(std::move(adminKey)), clock_(clock) {}
+    Authenticator(const tenancy::ApiKeyDirectory& keys, std::string adminKey)
+        : keys_(keys), adminKey_(std::move(adminKey)) {}
 
     /// The tenant owning the request's API key, with Tenant::apiKeyId set. Throws ApiError
     /// 401 unauthorized (WWW-Authenticate: Bearer) when the key is missing, unknown or
@@ -33,9 +32,8 @@ class Authenticator {
     void setRateLimit(std::shared_ptr<TenantRateLimit> limit) { rateLimit_ = std::move(limit); }
 
   private:
-    store::Database& db_;
+    const tenancy::ApiKeyDirectory& keys_;
     std::string adminKey_;
-    const util::Clock& clock_;
     std::shared_ptr<TenantRateLimit> rateLimit_;
 };
 

@@ -1,11 +1,6 @@
 #include "http/JsonViews.h"
 #include "http/Routes.h"
 #include "http/TenantFacing.h"
-#include "messaging/StatusTable.h"
-#include "store/DeliveryEventRepository.h"
-#include "store/FailureEventRepository.h"
-#include "store/MessageRepository.h"
-#include "store/TenantRepository.h"
 #include "util/IsoTime.h"
 #include "util/JsonText.h"
 
@@ -20,10 +15,6 @@ store::DeliveryLogFilter filterOf(const ServiceContext& ctx, const Exchange& ex,
     store::DeliveryLogFilter f;
     if (ex.query("contactId")) f.contactId = ex.queryInt("contactId", 0, 1, INT64_MAX);
     f.status = ex.query("status").value_or("");
-    if (!f.status.empty() && !messaging::isCanonicalStatus(f.status))
-        throw ApiError(400, "invalid_parameter",
-                       "'status' must be one of QUEUED, PENDING, SENT, DELIVERED, UNDELIVERED, "
-                       "FAILED, UNKNOWN");
     if (auto provider = ex.query("provider"); provider && !provider->empty()) {
         f.providerInstances =
             admin ? std::vector<std::string>{*provider} : instancesForChannel(ctx, *provider);
@@ -31,8 +22,6 @@ store::DeliveryLogFilter filterOf(const ServiceContext& ctx, const Exchange& ex,
     f.providerRef = ex.query("providerRef").value_or("");
     f.from = ex.queryTime("from", false);
     f.to = ex.queryTime("to", true);
-    if (f.from && f.to && *f.from > *f.to)
-        throw ApiError(400, "invalid_parameter", "'from' must not be after 'to'");
     return f;
 }
 
@@ -97,8 +86,7 @@ std::string adminTenantOf(ServiceContext& ctx, const Exchange& ex) {
     auto tenantId = ex.query("tenantId");
     if (!tenantId || tenantId->empty())
         throw ApiError(400, "invalid_parameter", "'tenantId' is required");
-    if (!store::TenantRepository(ctx.db).get(*tenantId))
-        throw ApiError(404, "not_found", "no such tenant");
+    ctx.deliveryLog.requireTenant(*tenantId);
     return *tenantId;
 }
 
@@ -118,10 +106,9 @@ Poco::JSON::Object::Ptr summaryJson(const store::DeliverySummary& summary) {
 /// One outbound message of `tenantId` with all its events, oldest first; 404 otherwise.
 void sendMessageLog(ServiceContext& ctx, Exchange& ex, const std::string& tenantId, std::int64_t id,
                     bool admin) {
-    auto message = store::MessageRepository(ctx.db).get(tenantId, id);
-    if (!message || message->direction != "outbound")
-        throw ApiError(404, "not_found", "no such message");
-    auto events = store::DeliveryEventRepository(ctx.db).forMessage(tenantId, id);
+    const auto log = ctx.deliveryLog.messageLog(tenantId, id);
+    const store::Message* message = &log.message;
+    const auto& events = log.events;
     Poco::JSON::Object::Ptr m = messageJson(*message);
     m->set("providerRef", message->providerRef.empty() ? Poco::Dynamic::Var()
                                                        : Poco::Dynamic::Var(message->providerRef));
@@ -150,7 +137,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
         store::DeliveryLogFilter filter = filterOf(ctx, ex, false);
         store::PageRequest page = ex.page();
         std::int64_t total = 0;
-        auto events = store::DeliveryEventRepository(ctx.db).list(tenant.id, filter, page, total);
+        auto events = ctx.deliveryLog.events(tenant.id, filter, page, total);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& e : events) items->add(tenantEventJson(ctx, e, true));
         ex.sendJson(200, pageJson(items, page, total));
@@ -158,8 +145,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
 
     router.add("GET", "/api/sms-delivery-log/summary", [&ctx, &auth](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
-        ex.sendJson(200, summaryJson(store::DeliveryEventRepository(ctx.db).summary(
-                             tenant.id, filterOf(ctx, ex, false))));
+        ex.sendJson(200, summaryJson(ctx.deliveryLog.summary(tenant.id, filterOf(ctx, ex, false))));
     });
 
     router.addWithId("GET", "/api/sms-delivery-log", [&ctx, &auth](Exchange& ex) {
@@ -175,7 +161,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
         store::DeliveryLogFilter filter = filterOf(ctx, ex, true);
         store::PageRequest page = ex.page();
         std::int64_t total = 0;
-        auto events = store::DeliveryEventRepository(ctx.db).list(tenantId, filter, page, total);
+        auto events = ctx.deliveryLog.events(tenantId, filter, page, total);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& e : events) items->add(adminEventJson(e));
         ex.sendJson(200, pageJson(items, page, total));
@@ -184,8 +170,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
     router.add("GET", "/api/admin/sms-delivery-log/summary", [&ctx, &auth](Exchange& ex) {
         auth.admin(ex);
         const std::string tenantId = adminTenantOf(ctx, ex);
-        ex.sendJson(200, summaryJson(store::DeliveryEventRepository(ctx.db).summary(
-                             tenantId, filterOf(ctx, ex, true))));
+        ex.sendJson(200, summaryJson(ctx.deliveryLog.summary(tenantId, filterOf(ctx, ex, true))));
     });
 
     router.addWithId("GET", "/api/admin/sms-delivery-log", [&ctx, &auth](Exchange& ex) {
@@ -198,7 +183,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
         auth.admin(ex);
         int limit = static_cast<int>(ex.queryInt("limit", 50, 1, 500));
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& f : store::FailureEventRepository(ctx.db).latest(limit)) {
+        for (const auto& f : ctx.deliveryLog.latestFailures(limit)) {
             Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
             o->set("id", f.id);
             o->set("at", util::isoTime(f.at));

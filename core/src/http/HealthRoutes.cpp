@@ -9,7 +9,7 @@ void addHealthRoutes(Router& router, ServiceContext& ctx) {
         ex.sendJson(200, root);
     });
     router.add("GET", "/readyz", [&ctx](Exchange& ex) {
-        bool up = ctx.db.ping();
+        const bool up = ctx.storeReachable();
         Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
         root->set("status", up ? "ready" : "unavailable");
         root->set("database", up ? "up" : "down");

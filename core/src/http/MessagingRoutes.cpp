@@ -2,14 +2,12 @@
 #include "http/JsonFields.h"
 #include "http/JsonViews.h"
 #include "http/Routes.h"
-#include "store/ContactRepository.h"
-#include "store/MessageRepository.h"
 
 #include <memory>
 
 namespace switchboard::http {
 void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
-    auto idempotent = std::make_shared<IdempotentResponder>(ctx.db, ctx.clock);
+    auto idempotent = std::make_shared<IdempotentResponder>(ctx.idempotency);
 
     router.add("POST", "/api/sms/send", [&ctx, &auth, idempotent](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
@@ -86,12 +84,9 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
         std::string direction = ex.query("direction").value_or("");
         if (direction == "inbox") direction = "inbound";
         if (direction == "outbox") direction = "outbound";
-        if (!direction.empty() && direction != "inbound" && direction != "outbound")
-            throw ApiError(400, "invalid_parameter",
-                           "'direction' must be inbound (inbox) or outbound (outbox)");
         store::PageRequest page = ex.page();
         std::int64_t total = 0;
-        auto messages = store::MessageRepository(ctx.db).list(tenant.id, direction, page, total);
+        auto messages = ctx.messages.list(tenant.id, direction, page, total);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& m : messages) items->add(messageJson(m));
         ex.sendJson(200, pageJson(items, page, total));
@@ -100,16 +95,14 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
     router.addWithId("GET", "/api/messages", [&ctx, &auth](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
         const std::int64_t id = ex.trailingId("no such message");
-        auto message = store::MessageRepository(ctx.db).get(tenant.id, id);
-        if (!message) throw ApiError(404, "not_found", "no such message");
-        ex.sendJson(200, messageJson(*message));
+        ex.sendJson(200, messageJson(ctx.messages.get(tenant.id, id)));
     });
 
     router.add("GET", "/api/contacts", [&ctx, &auth](Exchange& ex) {
         store::Tenant tenant = auth.tenant(ex);
         store::PageRequest page = ex.page();
         std::int64_t total = 0;
-        auto contacts = store::ContactRepository(ctx.db).list(tenant.id, page, total);
+        auto contacts = ctx.messages.contacts(tenant.id, page, total);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& c : contacts) items->add(contactJson(c));
         ex.sendJson(200, pageJson(items, page, total));
