@@ -6,6 +6,41 @@
 #include <memory>
 
 namespace switchboard::http {
+namespace {
+
+/// The bulk send's answer: one item per recipient, accepted or rejected with its error.
+Poco::JSON::Object::Ptr bulkJson(const std::vector<messaging::BulkResult>& results) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    int accepted = 0;
+    for (const auto& r : results) {
+        Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        item->set("to", r.to);
+        if (r.message) {
+            ++accepted;
+            item->set("status", r.message->status);
+            item->set("messageId", r.message->id);
+        } else {
+            Poco::JSON::Object::Ptr error = new Poco::JSON::Object;
+            error->set("code", r.errorCode);
+            error->set("message", r.errorMessage);
+            item->set("status", "REJECTED");
+            item->set("error", error);
+        }
+        items->add(item);
+    }
+    Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    root->set("accepted", accepted);
+    root->set("rejected", static_cast<int>(results.size()) - accepted);
+    if (!results.empty() && results.front().message) {
+        root->set("encoding", results.front().message->encoding);
+        root->set("segments", results.front().message->segments);
+    }
+    root->set("results", items);
+    return root;
+}
+
+}  // namespace
+
 void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
     auto idempotent = std::make_shared<IdempotentResponder>(ctx.idempotency);
 
@@ -48,34 +83,7 @@ void addMessagingRoutes(Router& router, ServiceContext& ctx, const Authenticator
             auto results = ctx.sends.sendBulk(
                 tenant, recipients, text, from,
                 static_cast<std::size_t>(ctx.config.messaging.bulkMaxRecipients));
-            Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-            int accepted = 0;
-            for (const auto& r : results) {
-                Poco::JSON::Object::Ptr item =
-                    new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-                item->set("to", r.to);
-                if (r.message) {
-                    ++accepted;
-                    item->set("status", r.message->status);
-                    item->set("messageId", r.message->id);
-                } else {
-                    Poco::JSON::Object::Ptr error = new Poco::JSON::Object;
-                    error->set("code", r.errorCode);
-                    error->set("message", r.errorMessage);
-                    item->set("status", "REJECTED");
-                    item->set("error", error);
-                }
-                items->add(item);
-            }
-            Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-            root->set("accepted", accepted);
-            root->set("rejected", static_cast<int>(results.size()) - accepted);
-            if (!results.empty() && results.front().message) {
-                root->set("encoding", results.front().message->encoding);
-                root->set("segments", results.front().message->segments);
-            }
-            root->set("results", items);
-            return std::pair<int, Poco::Dynamic::Var>(202, root);
+            return std::pair<int, Poco::Dynamic::Var>(202, bulkJson(results));
         });
     });
 

@@ -91,10 +91,9 @@ tenancy::TenantPatch patchOf(JsonFields& fields) {
     return patch;
 }
 
-}  // namespace
-
-void addTenantAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
-    auto& tenants = ctx.tenantAdmin;
+/// Tenants: create, list, show, edit/disable, assign numbers.
+void addTenantRoutes(Router& router, tenancy::TenantAdminService& tenants,
+                     const Authenticator& auth) {
     router.add("POST", "/api/admin/tenants", [&tenants, &auth](Exchange& ex) {
         auth.admin(ex);
         JsonFields fields(ex.jsonBody());
@@ -140,7 +139,10 @@ void addTenantAdminRoutes(Router& router, ServiceContext& ctx, const Authenticat
         fields.finish();
         ex.sendJson(200, numbersJson(tenants.replaceNumbers(tenantId, numbers)));
     });
+}
 
+/// A tenant's API keys: list, issue, revoke, rotate.
+void addKeyRoutes(Router& router, tenancy::TenantAdminService& tenants, const Authenticator& auth) {
     router.add("GET", "/api/admin/tenants/{tenantId}/keys", [&tenants, &auth](Exchange& ex) {
         auth.admin(ex);
         ex.sendJson(200, keysJson(tenants.keys(ex.pathParam("tenantId"))));
@@ -190,6 +192,13 @@ void addTenantAdminRoutes(Router& router, ServiceContext& ctx, const Authenticat
                    o->set("replacedKeyRevokedAt", util::isoTime(rotated.replacedKeyRevokedAt));
                    ex.sendJson(201, o);
                });
+}
+
+}  // namespace
+
+void addTenantAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& auth) {
+    addTenantRoutes(router, ctx.tenantAdmin, auth);
+    addKeyRoutes(router, ctx.tenantAdmin, auth);
 }
 
 }  // namespace switchboard::http

@@ -30,6 +30,78 @@ std::string untilText(TimeMs at) { return util::isoTime(at); }
 // so that the attempt it counted is kept.
 enum class Verdict { Verified, Wrong, Locked, Expired, Failed, AlreadyVerified, Taken };
 
+/// Decides a confirmation of `v` (locked by the caller's transaction `s`) with `code` at
+/// `at`, and stores its effect: verified, a wrong attempt counted, a lockout, or expiry.
+Verdict judge(Poco::Data::Session& s, const store::Tenant& tenant, Verification& v,
+              const std::string& code, const std::string& codeHashKey, TimeMs at) {
+    if (v.status == vs::kVerified) return Verdict::AlreadyVerified;
+    if (v.status == vs::kFailed)
+        return v.lockedUntil && *v.lockedUntil > at ? Verdict::Locked : Verdict::Failed;
+    if (v.status == vs::kExpired || at >= v.codeExpiresAt || !v.codeHash || !v.codeSalt) {
+        if (v.status == vs::kPending) TelephonyRepository::markExpired(s, v.id, at);
+        return Verdict::Expired;
+    }
+    if (verificationCodeMatches(codeHashKey, *v.codeSalt, code, *v.codeHash)) {
+        if (TelephonyRepository::isVerified(s, tenant.id, v.phoneNumber)) {
+            TelephonyRepository::markExpired(s, v.id, at);
+            return Verdict::Taken;
+        }
+        TelephonyRepository::markVerified(s, v.id, at);
+        v.status = vs::kVerified;
+        v.verifiedAt = at;
+        store::AuditRepository::append(s, tenant.id, tenant.auditActor(),
+                                       "telephony.verification.verified", target(v.id),
+                                       detailJson({{"phoneNumber", v.phoneNumber}}), at);
+        return Verdict::Verified;
+    }
+    Verdict verdict = Verdict::Wrong;
+    v.attempts += 1;
+    if (v.attempts >= policy::kMaxWrongCodes) {
+        v.lockedUntil = at + policy::kLockoutMs;
+        TelephonyRepository::markFailed(s, v.id, v.attempts, *v.lockedUntil, at);
+        verdict = Verdict::Locked;
+    } else {
+        TelephonyRepository::recordWrongCode(s, v.id, v.attempts, at);
+    }
+    store::AuditRepository::append(
+        s, tenant.id, tenant.auditActor(),
+        verdict == Verdict::Locked ? "telephony.verification.locked"
+                                   : "telephony.verification.wrong_code",
+        target(v.id), detailJson({{"phoneNumber", v.phoneNumber}, {"attempts", v.attempts}}), at);
+    return verdict;
+}
+
+/// The refusal a confirmation that did not verify (`verdict`) answers with.
+[[noreturn]] void refuse(Verdict verdict, const Verification& v, TimeMs at) {
+    switch (verdict) {
+        case Verdict::Verified:
+            break;
+        case Verdict::Wrong: {
+            const int left = policy::kMaxWrongCodes - v.attempts;
+            throw ServiceError(ErrorKind::InvalidInput, "invalid_code",
+                               "Invalid verification code. " + std::to_string(left) +
+                                   (left == 1 ? " attempt" : " attempts") + " remaining.");
+        }
+        case Verdict::Locked:
+            throw ServiceError(ErrorKind::Locked, "verification_locked",
+                               "Too many wrong codes: this number is locked until " +
+                                   untilText(*v.lockedUntil) + "; then start a new verification",
+                               *v.lockedUntil - at);
+        case Verdict::Failed:
+            throw ServiceError(
+                ErrorKind::Gone, "verification_failed",
+                "This verification failed after too many wrong codes; start a new one");
+        case Verdict::Expired:
+            throw ServiceError(ErrorKind::Gone, "verification_expired",
+                               "Verification code expired. Please request a new one.");
+        case Verdict::AlreadyVerified:
+        case Verdict::Taken:
+            throw ServiceError(ErrorKind::Conflict, "already_verified",
+                               "This phone number is already verified for your account");
+    }
+    throw std::logic_error("unhandled verification verdict");
+}
+
 }  // namespace
 
 InitiatedVerification VerificationService::initiate(const store::Tenant& tenant,
@@ -124,78 +196,10 @@ Verification VerificationService::confirm(const store::Tenant& tenant, std::int6
         found = TelephonyRepository::find(s, db_.dialect(), tenant.id, id, true);
         if (!found) throw ServiceError(ErrorKind::NotFound, "not_found", "no such verification");
         v = *found;
-        if (v.status == vs::kVerified) {
-            verdict = Verdict::AlreadyVerified;
-            return;
-        }
-        if (v.status == vs::kFailed) {
-            verdict = v.lockedUntil && *v.lockedUntil > at ? Verdict::Locked : Verdict::Failed;
-            return;
-        }
-        if (v.status == vs::kExpired || at >= v.codeExpiresAt || !v.codeHash || !v.codeSalt) {
-            if (v.status == vs::kPending) TelephonyRepository::markExpired(s, v.id, at);
-            verdict = Verdict::Expired;
-            return;
-        }
-        if (verificationCodeMatches(codeHashKey_, *v.codeSalt, code, *v.codeHash)) {
-            if (TelephonyRepository::isVerified(s, tenant.id, v.phoneNumber)) {
-                TelephonyRepository::markExpired(s, v.id, at);
-                verdict = Verdict::Taken;
-                return;
-            }
-            TelephonyRepository::markVerified(s, v.id, at);
-            v.status = vs::kVerified;
-            v.verifiedAt = at;
-            verdict = Verdict::Verified;
-            store::AuditRepository::append(s, tenant.id, tenant.auditActor(),
-                                           "telephony.verification.verified", target(v.id),
-                                           detailJson({{"phoneNumber", v.phoneNumber}}), at);
-            return;
-        }
-        v.attempts += 1;
-        if (v.attempts >= policy::kMaxWrongCodes) {
-            v.lockedUntil = at + policy::kLockoutMs;
-            TelephonyRepository::markFailed(s, v.id, v.attempts, *v.lockedUntil, at);
-            verdict = Verdict::Locked;
-        } else {
-            TelephonyRepository::recordWrongCode(s, v.id, v.attempts, at);
-            verdict = Verdict::Wrong;
-        }
-        store::AuditRepository::append(
-            s, tenant.id, tenant.auditActor(),
-            verdict == Verdict::Locked ? "telephony.verification.locked"
-                                       : "telephony.verification.wrong_code",
-            target(v.id), detailJson({{"phoneNumber", v.phoneNumber}, {"attempts", v.attempts}}),
-            at);
+        verdict = judge(s, tenant, v, code, codeHashKey_, at);
     });
-
-    switch (verdict) {
-        case Verdict::Verified:
-            return v;
-        case Verdict::Wrong: {
-            const int left = policy::kMaxWrongCodes - v.attempts;
-            throw ServiceError(ErrorKind::InvalidInput, "invalid_code",
-                               "Invalid verification code. " + std::to_string(left) +
-                                   (left == 1 ? " attempt" : " attempts") + " remaining.");
-        }
-        case Verdict::Locked:
-            throw ServiceError(ErrorKind::Locked, "verification_locked",
-                               "Too many wrong codes: this number is locked until " +
-                                   untilText(*v.lockedUntil) + "; then start a new verification",
-                               *v.lockedUntil - at);
-        case Verdict::Failed:
-            throw ServiceError(
-                ErrorKind::Gone, "verification_failed",
-                "This verification failed after too many wrong codes; start a new one");
-        case Verdict::Expired:
-            throw ServiceError(ErrorKind::Gone, "verification_expired",
-                               "Verification code expired. Please request a new one.");
-        case Verdict::AlreadyVerified:
-        case Verdict::Taken:
-            throw ServiceError(ErrorKind::Conflict, "already_verified",
-                               "This phone number is already verified for your account");
-    }
-    throw std::logic_error("unhandled verification verdict");
+    if (verdict != Verdict::Verified) refuse(verdict, v, at);
+    return v;
 }
 
 std::vector<Verification> VerificationService::list(const store::Tenant& tenant,
