@@ -46,6 +46,40 @@ ForwardingConfig requireConfig(Poco::Data::Session& s, const std::string& tenant
     return *found;
 }
 
+/// Where calls forward to: `requested` when it is one of the tenant's `numbers` (E.164),
+/// else the tenant's first number. InvalidInput invalid_destination, Conflict
+/// no_forwarding_number when the tenant has none.
+std::string destinationOf(const std::vector<std::string>& numbers,
+                          const std::optional<std::string>& requested) {
+    if (requested) {
+        if (!util::isE164(*requested) ||
+            std::find(numbers.begin(), numbers.end(), *requested) == numbers.end())
+            throw ServiceError(
+                ErrorKind::InvalidInput, "invalid_destination",
+                "'destinationNumber' must be one of your Switchboard numbers, in E.164");
+        return *requested;
+    }
+    if (numbers.empty())
+        throw ServiceError(ErrorKind::Conflict, "no_forwarding_number",
+                           "Your account has no Switchboard number to forward calls to");
+    return numbers.front();
+}
+
+/// A pending-setup configuration from the plugin's forwarding_codes answer (plugin_abi.h).
+ForwardingConfig pendingConfigOf(const Poco::JSON::Object& codes) {
+    ForwardingConfig c;
+    c.carrier = codes.getValue<std::string>("carrier");
+    c.mode = codes.getValue<std::string>("mode");
+    if (!codes.isNull("ring_time_s")) c.ringTimeSeconds = codes.getValue<int>("ring_time_s");
+    c.activationCode = codes.getValue<std::string>("activation_code");
+    c.deactivationCode = codes.getValue<std::string>("deactivation_code");
+    if (codes.has("cancel_all_code") && !codes.isNull("cancel_all_code"))
+        c.cancelAllCode = codes.getValue<std::string>("cancel_all_code");
+    c.instructionsJson = instructionsOf(codes);
+    c.status = fs::kPendingSetup;
+    return c;
+}
+
 }  // namespace
 
 Poco::JSON::Object::Ptr ForwardingService::carriers() const {
@@ -72,21 +106,8 @@ ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
                            "Forwarding can only be set up for a verified number (this one is " +
                                verification->status + ")");
 
-    const auto numbers = store::TenantRepository(db_).numbersOf(tenant.id);
-    std::string destination;
-    if (input.destination) {
-        destination = *input.destination;
-        if (!util::isE164(destination) ||
-            std::find(numbers.begin(), numbers.end(), destination) == numbers.end())
-            throw ServiceError(
-                ErrorKind::InvalidInput, "invalid_destination",
-                "'destinationNumber' must be one of your Switchboard numbers, in E.164");
-    } else {
-        if (numbers.empty())
-            throw ServiceError(ErrorKind::Conflict, "no_forwarding_number",
-                               "Your account has no Switchboard number to forward calls to");
-        destination = numbers.front();
-    }
+    const std::string destination =
+        destinationOf(store::TenantRepository(db_).numbersOf(tenant.id), input.destination);
 
     Poco::JSON::Object request;
     request.set("carrier", input.carrier);
@@ -100,22 +121,11 @@ ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
     if (!generated.ok())
         throw std::runtime_error("forwarding_codes of " + provider_.config.id +
                                  " failed: " + generated.output);
-    auto codes = util::parseObject(generated.output);
-
-    ForwardingConfig c;
+    ForwardingConfig c = pendingConfigOf(*util::parseObject(generated.output));
     c.tenantId = tenant.id;
     c.verificationId = verification->id;
     c.simPhoneNumber = verification->phoneNumber;
-    c.carrier = codes->getValue<std::string>("carrier");
-    c.mode = codes->getValue<std::string>("mode");
     c.destinationNumber = destination;
-    if (!codes->isNull("ring_time_s")) c.ringTimeSeconds = codes->getValue<int>("ring_time_s");
-    c.activationCode = codes->getValue<std::string>("activation_code");
-    c.deactivationCode = codes->getValue<std::string>("deactivation_code");
-    if (codes->has("cancel_all_code") && !codes->isNull("cancel_all_code"))
-        c.cancelAllCode = codes->getValue<std::string>("cancel_all_code");
-    c.instructionsJson = instructionsOf(*codes);
-    c.status = fs::kPendingSetup;
 
     db_.write([&](Poco::Data::Session& s) {
         const TimeMs at = clock_.nowMs();
