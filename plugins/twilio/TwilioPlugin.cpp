@@ -596,14 +596,6 @@ std::string signedParameterText(const Params& params) {
     return text;
 }
 
-std::string sha256Hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 computation failed");
-    return sdk::detail::toHex(std::string_view(reinterpret_cast<const char*>(digest), length));
-}
-
 // The bodySHA256 query parameter, decoded as URLSearchParams.get() decodes it; nullopt when
 // absent (then the body is a form).
 std::optional<std::string> bodyHashParameter(const sdk::HttpRequest& request) {
@@ -832,7 +824,7 @@ sdk::VerifyResult TwilioPlugin::verifySignature(const sdk::HttpRequest& request,
         if (sdk::constantTimeEquals(signature, expected)) matched = true;
     }
     if (!matched) return sdk::VerifyResult::reject("signature mismatch");
-    if (bodyHash && !sdk::constantTimeEquals(*bodyHash, sha256Hex(request.body)))
+    if (bodyHash && !sdk::constantTimeEquals(*bodyHash, sdk::sha256Hex(request.body)))
         return sdk::VerifyResult::reject("bodySHA256 mismatch");
     return sdk::VerifyResult::ok();
 }

@@ -21,3 +21,41 @@ TEST(SdkCrypto, HmacSha1Base64MatchesOpenSslCli) {
 }
 
 }  // namespace switchboard::sdk
+
+namespace switchboard::sdk {
+namespace {
+
+TEST(SdkBytes, ConstantTimeEqualsComparesEveryByteAndTheLength) {
+    EXPECT_TRUE(constantTimeEquals("", ""));
+    EXPECT_TRUE(constantTimeEquals("secret-token", "secret-token"));
+    EXPECT_FALSE(constantTimeEquals("secret-token", "secret-tokeN"));
+    EXPECT_FALSE(constantTimeEquals("secret-token", "secret-toke"));
+    EXPECT_FALSE(constantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
+}
+
+TEST(SdkBytes, HexRoundTripsAndRefusesAnythingButEvenHexDigits) {
+    const std::string bytes("\x00\x7f\x80\xff", 4);
+    EXPECT_EQ(toHex(bytes), "007f80ff");
+    EXPECT_EQ(fromHex("007F80ff"), bytes);
+    EXPECT_EQ(fromHex(""), std::string());
+    EXPECT_FALSE(fromHex("abc"));
+    EXPECT_FALSE(fromHex("zz"));
+    EXPECT_FALSE(fromHex("00 11"));
+}
+
+TEST(SdkBytes, Base64RoundTripsAndRefusesTyposInsteadOfSkippingThem) {
+    EXPECT_EQ(base64("any carnal pleas"), "YW55IGNhcm5hbCBwbGVhcw==");
+    EXPECT_EQ(fromBase64("YW55IGNhcm5hbCBwbGVhcw=="), "any carnal pleas");
+    EXPECT_EQ(fromBase64(""), std::string());
+    EXPECT_FALSE(fromBase64("YW55IGNhcm5hbCBwbGVhcw="));   // wrong length
+    EXPECT_FALSE(fromBase64("YW55IGNhcm5h*CBwbGVhcw=="));  // outside the alphabet
+    EXPECT_FALSE(fromBase64("YW55IGNhcm5hbCBwbGVh===="));  // too much padding
+}
+
+TEST(SdkBytes, Sha256HexIsTheStandardDigest) {
+    EXPECT_EQ(sha256Hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-2
+}
+
+}  // namespace
+}  // namespace switchboard::sdk

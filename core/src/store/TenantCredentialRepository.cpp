@@ -2,8 +2,7 @@
 
 #include "store/RowReader.h"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
+#include "switchboard/sdk/Crypto.h"
 
 #include <sstream>
 
@@ -12,19 +11,13 @@ using namespace Poco::Data::Keywords;
 namespace switchboard::store {
 namespace {
 
-std::string toBase64(const std::string& bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << bytes;
-    encoder.close();
-    return out.str();
-}
+std::string toBase64(const std::string& bytes) { return sdk::base64(bytes); }
 
+/// Stored columns are written by toBase64, so anything else means a damaged row.
 std::string fromBase64(const std::string& text) {
-    std::istringstream in(text);
-    Poco::Base64Decoder decoder(in);
-    return std::string((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+    auto bytes = sdk::fromBase64(text);
+    if (!bytes) throw std::runtime_error("a stored tenant credential is not valid base64");
+    return *bytes;
 }
 
 constexpr const char* kColumns =

@@ -38,7 +38,7 @@ std::string newVerificationCode() {
 std::string newCodeSalt() {
     unsigned char bytes[16];
     randomBytes(bytes, sizeof bytes);
-    return sdk::detail::toHex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+    return sdk::toHex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 std::string hashVerificationCode(const std::string& key, const std::string& salt,

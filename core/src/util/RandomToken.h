@@ -1,5 +1,7 @@
 #pragma once
 
+#include "switchboard/sdk/Crypto.h"
+
 #include <openssl/rand.h>
 
 #include <cstddef>
@@ -16,14 +18,8 @@ inline std::string randomHex(std::size_t bytes) {
     std::vector<unsigned char> buffer(bytes);
     if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1)
         throw std::runtime_error("the system random generator is unavailable");
-    static const char* const digits = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(bytes * 2);
-    for (unsigned char b : buffer) {
-        hex += digits[b >> 4];
-        hex += digits[b & 0xf];
-    }
-    return hex;
+    return sdk::toHex(
+        std::string_view(reinterpret_cast<const char*>(buffer.data()), buffer.size()));
 }
 
 /// A new tenant API key: "sbk_" + 64 hex characters (256 random bits). Shown to the admin

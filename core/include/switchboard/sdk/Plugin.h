@@ -9,11 +9,11 @@
 #pragma once
 
 #include "switchboard/plugin_abi.h"
+#include "switchboard/sdk/Crypto.h"
 #include "switchboard/sdk/ProviderPlugin.h"
 #include "switchboard/sdk/TelephonyJson.h"
 #include "switchboard/sdk/TelephonyPlugin.h"
 
-#include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
@@ -28,14 +28,6 @@ namespace switchboard::sdk {
 /// Writes one log line through the host (masked there). Safe from any thread; a no-op
 /// before the host has called the entry point.
 void log(sb_log_level level, std::string_view message);
-
-/// Constant-time equality for secrets (length differences return false immediately, which
-/// reveals only the length).
-inline bool constantTimeEquals(std::string_view a, std::string_view b) {
-    Poco::DigestEngine::Digest da(a.begin(), a.end());
-    Poco::DigestEngine::Digest db(b.begin(), b.end());
-    return Poco::DigestEngine::constantTimeEquals(da, db);
-}
 
 /// Compact JSON text of an object (no whitespace).
 inline std::string toJson(const Poco::JSON::Object& object) {
