@@ -66,6 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Refusal{"null_hooks", "hook table is missing"},
                       Refusal{"null_descriptor", "returned NULL"},
                       Refusal{"bad_name", "plugin name"},
+                      Refusal{"no_build_signature", "build_signature is missing"},
+                      Refusal{"control_in_version", "plugin_version holds control characters"},
                       Refusal{"bad_schema", "config schema is not valid JSON"},
                       Refusal{"bad_status_table", "default status table is not a JSON object"},
                       Refusal{"no_entry", "does not export sb_plugin_entry"},

@@ -54,7 +54,8 @@ Service::Service(config::AppConfig config) : config_(std::move(config)) {
             "proxy");
     for (const auto& name : registry_.names()) {
         const auto* library = registry_.find(name);
-        log.information("plugin %s %s loaded from %s", name, library->version(), library->path());
+        log.information("plugin %s %s loaded from %s (built by %s)", name, library->version(),
+                        library->path(), library->buildSignature());
     }
 
     if (config_.storage.driver == "postgresql") {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <regex>
 #include <set>
+#include <string_view>
 #include <typeinfo>
 
 namespace switchboard::plugin {
@@ -73,7 +74,9 @@ void checkConfigSchemaShape(const std::string& path, const char* text) {
     }
 }
 
-void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
+/// The entry point's answer and its ABI version: refused, another major, a newer minor,
+/// or too small a descriptor for ABI 1.0.
+void checkVersion(const std::string& path, const sb_plugin_descriptor* d) {
     if (d == nullptr)
         throw PluginLoadError(path, "sb_plugin_entry refused this host (returned NULL)");
     // The version is read before the size check so that a plugin of another major version,
@@ -92,9 +95,32 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
         throw PluginLoadError(path, "descriptor struct_size " + std::to_string(d->struct_size) +
                                         " is smaller than ABI 1.0 requires (" +
                                         std::to_string(kDescriptorV1Size) + ")");
+}
+
+/// Printable text of at most `max` bytes; a missing or control-laden string is a bad
+/// descriptor (it would end up in logs and API answers).
+void requireText(const std::string& path, const char* what, const char* text, std::size_t max) {
+    if (text == nullptr) throw PluginLoadError(path, std::string(what) + " is missing");
+    const std::string_view view(text, strnlen(text, max + 1));
+    if (view.size() > max)
+        throw PluginLoadError(
+            path, std::string(what) + " is longer than " + std::to_string(max) + " bytes");
+    for (unsigned char c : view)
+        if (c < 0x20 || c == 0x7F)
+            throw PluginLoadError(path, std::string(what) + " holds control characters");
+}
+
+/// Name, version and build signature: shown in the load log and `--check-config`.
+void checkIdentity(const std::string& path, const sb_plugin_descriptor* d) {
     static const std::regex kName("[a-z0-9_-]{1,64}");
     if (d->name == nullptr || !std::regex_match(d->name, kName))
         throw PluginLoadError(path, "plugin name is missing or not [a-z0-9_-]{1,64}");
+    requireText(path, "plugin_version", d->plugin_version, 64);
+    requireText(path, "build_signature", d->build_signature, 256);
+}
+
+/// The hook table's size and the hooks every plugin needs.
+void checkCommonHooks(const std::string& path, const sb_plugin_descriptor* d) {
     if (d->hooks == nullptr) throw PluginLoadError(path, "hook table is missing");
     const sb_plugin_hooks& h = *d->hooks;
     if (h.struct_size < offsetof(sb_plugin_hooks, destroy_instance) + sizeof(void*))
@@ -104,6 +130,11 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
         throw PluginLoadError(path, "required hook create_instance is missing");
     if (h.destroy_instance == nullptr)
         throw PluginLoadError(path, "required hook destroy_instance is missing");
+}
+
+/// The hooks a capability needs (SB_CAP_MESSAGING, SB_CAP_TELEPHONY).
+void checkCapabilityHooks(const std::string& path, const sb_plugin_descriptor* d) {
+    const sb_plugin_hooks& h = *d->hooks;
     if (d->capabilities & SB_CAP_MESSAGING) {
         if (h.struct_size < kHooksV1Size)
             throw PluginLoadError(path, "messaging plugin's hook table struct_size " +
@@ -148,6 +179,13 @@ void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
                     path, std::string("required telephony hook ") + hookName + " is missing");
         }
     }
+}
+
+void checkDescriptor(const std::string& path, const sb_plugin_descriptor* d) {
+    checkVersion(path, d);
+    checkIdentity(path, d);
+    checkCommonHooks(path, d);
+    checkCapabilityHooks(path, d);
     requireJsonObject(path, "config schema", d->config_schema_json);
     checkConfigSchemaShape(path, d->config_schema_json);
     requireJsonObject(path, "default status table", d->default_status_table_json);

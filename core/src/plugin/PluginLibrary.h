@@ -28,6 +28,8 @@ class PluginLibrary {
     const std::string& path() const { return path_; }
     std::string name() const { return descriptor_->name; }
     std::string version() const { return descriptor_->plugin_version; }
+    /// The compiler and build the plugin reports (diagnostics only; checked printable).
+    std::string buildSignature() const { return descriptor_->build_signature; }
     const sb_plugin_descriptor& descriptor() const { return *descriptor_; }
     /// The plugin's hook table, copied at load time up to its struct_size: hooks a plugin
     /// built for an older minor cannot have (e.g. the ABI 1.2 telephony hooks of a 1.1
