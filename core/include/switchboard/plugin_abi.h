@@ -306,8 +306,10 @@ typedef struct sb_plugin_descriptor {
     uint32_t struct_size;
     uint32_t abi_version;        /* the SB_ABI_VERSION the plugin was built against */
     const char* name;            /* unique plugin name, [a-z0-9_-]+, e.g. "extreme" */
-    const char* plugin_version;  /* free text, e.g. "1.0.0" */
-    const char* build_signature; /* compiler and build, for diagnostics only */
+    const char* plugin_version;  /* free text, e.g. "1.0.0"; printable, at most 64 bytes */
+    const char* build_signature; /* compiler and build, e.g. "g++ 12.2.0": logged at load for
+                                    diagnostics, never compared; printable, at most 256
+                                    bytes. The host refuses a descriptor without either. */
     uint32_t capabilities;       /* SB_CAP_* bits */
     /* JSON schema of the instance config (version 1):
          {"properties": {"key": {"type": "string"|"integer"|"boolean"|"string_map"|
