@@ -7,6 +7,7 @@
 #include "store/Database.h"
 #include "store/MessageRepository.h"
 #include "store/TenantRepository.h"
+#include "support/FixedClock.h"
 #include "support/TempDir.h"
 #include "util/Clock.h"
 #include "util/JsonText.h"
@@ -26,11 +27,7 @@ namespace {
 using http::ApiError;
 using store::Message;
 
-class FixedClock : public util::Clock {
-  public:
-    std::int64_t nowMs() const override { return value; }
-    std::int64_t value = 1'700'000'000'000;
-};
+using testing::FixedClock;
 
 const char* const kYaml = R"(
 admin:

@@ -3,6 +3,7 @@
 #include "http/ServiceErrorStatus.h"
 #include "plugin/PluginRegistry.h"
 #include "plugin/ProviderSet.h"
+#include "support/FixedClock.h"
 #include "support/TempDir.h"
 #include "support/TestDatabase.h"
 #include "tenancy/ApiKeyDirectory.h"
@@ -23,11 +24,7 @@ namespace {
 using domain::ErrorKind;
 using domain::ServiceError;
 
-class FixedClock : public util::Clock {
-  public:
-    std::int64_t nowMs() const override { return value; }
-    std::int64_t value = 1'700'000'000'000;
-};
+using testing::FixedClock;
 
 const char* const kYaml = R"(
 admin:

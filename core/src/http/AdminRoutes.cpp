@@ -9,12 +9,6 @@
 namespace switchboard::http {
 namespace {
 
-Poco::JSON::Object::Ptr dataJson(const Poco::JSON::Array::Ptr& items) {
-    Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
-    root->set("data", items);
-    return root;
-}
-
 Poco::JSON::Object::Ptr refusalsJson(const admin::WebhookRefusals& r) {
     Poco::JSON::Object::Ptr byReason = new Poco::JSON::Object;
     for (const auto& [code, count] : r.byReason) byReason->set(code, count);
@@ -63,7 +57,7 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         int limit = static_cast<int>(ex.queryInt("limit", 50, 1, 500));
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& e : admin.latestWebhookEvents(limit)) items->add(webhookEventJson(e));
-        ex.sendJson(200, dataJson(items));
+        ex.sendJson(200, listJson(items));
     });
 
     router.add("GET", "/api/admin/webhook/last", [&admin, &auth](Exchange& ex) {
@@ -100,7 +94,7 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         if (ex.query("messageId")) messageId = ex.queryInt("messageId", 0, 1, INT64_MAX);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& r : admin.latestDryRuns(limit, messageId)) items->add(dryRunJson(r));
-        ex.sendJson(200, dataJson(items));
+        ex.sendJson(200, listJson(items));
     });
 
     // Seed 000's "Test Reply Readiness": the exact provider request a reply to the tenant's
@@ -117,7 +111,7 @@ void addAdminRoutes(Router& router, ServiceContext& ctx, const Authenticator& au
         auth.admin(ex);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& r : admin.modemRoutes()) items->add(modemRouteJson(r));
-        ex.sendJson(200, dataJson(items));
+        ex.sendJson(200, listJson(items));
     });
 
     router.add("PUT", "/api/admin/modem-routes", [&admin, &auth](Exchange& ex) {

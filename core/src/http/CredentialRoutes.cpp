@@ -1,3 +1,4 @@
+#include "http/JsonViews.h"
 #include "http/Routes.h"
 #include "util/JsonText.h"
 
@@ -28,9 +29,7 @@ void addCredentialRoutes(Router& router, const Authenticator& auth,
         store::Tenant tenant = auth.tenant(ex);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const auto& s : service.list(tenant)) items->add(summaryJson(s));
-        Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
-        root->set("data", items);
-        ex.sendJson(200, root);
+        ex.sendJson(200, listJson(items));
     });
 
     router.add("DELETE", "/api/credentials/{provider}", [&auth, &service](Exchange& ex) {

@@ -194,9 +194,7 @@ void addDeliveryLogRoutes(Router& router, ServiceContext& ctx, const Authenticat
             o->set("detail", f.detail);
             items->add(o);
         }
-        Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
-        root->set("data", items);
-        ex.sendJson(200, root);
+        ex.sendJson(200, listJson(items));
     });
 }
 

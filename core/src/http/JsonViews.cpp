@@ -110,6 +110,12 @@ Poco::JSON::Object::Ptr modemRouteJson(const store::ModemRoute& r) {
     return o;
 }
 
+Poco::JSON::Object::Ptr listJson(const Poco::JSON::Array::Ptr& items) {
+    Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
+    root->set("data", items);
+    return root;
+}
+
 Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
                                  const store::PageRequest& page, std::int64_t total) {
     Poco::JSON::Object::Ptr pagination = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -23,6 +23,9 @@ Poco::JSON::Object::Ptr webhookEventJson(const store::WebhookEventRecord& e);
 Poco::JSON::Object::Ptr dryRunJson(const store::DryRunRecord& r);
 Poco::JSON::Object::Ptr modemRouteJson(const store::ModemRoute& r);
 
+/// {"data": items}: an unpaginated list.
+Poco::JSON::Object::Ptr listJson(const Poco::JSON::Array::Ptr& items);
+
 /// {"data": items, "pagination": {page, limit, total, totalPages}}.
 Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
                                  const store::PageRequest& page, std::int64_t total);

@@ -61,12 +61,10 @@ Poco::JSON::Object::Ptr numbersJson(const std::vector<std::string>& numbers) {
     return root;
 }
 
-Poco::JSON::Object::Ptr keysJson(const tenancy::TenantView& v) {
+Poco::JSON::Array::Ptr keysJson(const tenancy::TenantView& v) {
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const auto& k : v.keys) items->add(keyJson(k, v.asOf));
-    Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
-    root->set("data", items);
-    return root;
+    return items;
 }
 
 tenancy::NewTenant newTenantOf(JsonFields& fields) {
@@ -117,7 +115,7 @@ void addTenantRoutes(Router& router, tenancy::TenantAdminService& tenants,
         auth.admin(ex);
         const tenancy::TenantView t = tenants.get(ex.pathParam("tenantId"));
         auto o = tenantJson(t);
-        o->set("keys", keysJson(t)->get("data"));
+        o->set("keys", keysJson(t));
         ex.sendJson(200, o);
     });
 
@@ -145,7 +143,7 @@ void addTenantRoutes(Router& router, tenancy::TenantAdminService& tenants,
 void addKeyRoutes(Router& router, tenancy::TenantAdminService& tenants, const Authenticator& auth) {
     router.add("GET", "/api/admin/tenants/{tenantId}/keys", [&tenants, &auth](Exchange& ex) {
         auth.admin(ex);
-        ex.sendJson(200, keysJson(tenants.keys(ex.pathParam("tenantId"))));
+        ex.sendJson(200, listJson(keysJson(tenants.get(ex.pathParam("tenantId")))));
     });
 
     router.add("POST", "/api/admin/tenants/{tenantId}/keys", [&tenants, &auth](Exchange& ex) {

@@ -199,10 +199,6 @@ std::vector<std::string> TenantAdminService::replaceNumbers(
     return store::TenantRepository(db_).numbersOf(t.id);
 }
 
-TenantView TenantAdminService::keys(const std::string& tenantId) {
-    return view(tenantId, clock_.nowMs());
-}
-
 IssuedKey TenantAdminService::issueKey(const std::string& tenantId, const std::string& label) {
     const store::Tenant t = existing(tenantId);
     requireLabel(label);

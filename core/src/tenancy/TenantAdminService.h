@@ -82,7 +82,8 @@ class TenantAdminService {
     /// One page of tenants in id order; `total` receives the count of all tenants.
     std::vector<TenantView> list(const store::PageRequest& page, std::int64_t& total);
 
-    /// The tenant `tenantId`; NotFound not_found otherwise.
+    /// The tenant `tenantId` with its numbers and keys (active and revoked, judged against
+    /// `asOf`); NotFound not_found otherwise.
     TenantView get(const std::string& tenantId);
 
     /// Applies `patch` (name 1–200 bytes, defaultProvider configured). A disabled tenant's
@@ -93,9 +94,6 @@ class TenantAdminService {
     /// returns them as stored. Conflict number_taken when one belongs to another tenant.
     std::vector<std::string> replaceNumbers(const std::string& tenantId,
                                             const std::vector<std::string>& numbers);
-
-    /// The tenant's keys, active and revoked, with the moment they were read (`asOf`).
-    TenantView keys(const std::string& tenantId);
 
     /// Issues another key labelled `label` (≤ 100 bytes).
     IssuedKey issueKey(const std::string& tenantId, const std::string& label);
