@@ -124,7 +124,8 @@ TEST_P(TenantAdminServiceTest, InvalidInputIsRefusedBeforeAnythingIsStored) {
 }
 
 TEST_P(TenantAdminServiceTest, ARotatedKeyWorksThroughItsGracePeriodAndNotAfter) {
-    auto [view, first] = service_->create(acme());
+    // A named copy: Clang 14 (the sanitizer build) cannot capture a structured binding.
+    const auto first = service_->create(acme()).second;
     const auto rotated = service_->rotateKey("acme", first.id, 60, "second");
     EXPECT_EQ(rotated.replacedKeyRevokedAt, clock_.value + 60'000);
     EXPECT_TRUE(keys_->tenantFor(first.key));
