@@ -68,8 +68,12 @@ ReplyReadiness AdminService::replyReadiness(const std::string& tenantId) {
     // Built as the dispatcher would, so a tenant with its own carrier account is shown its
     // own request (and its secrets stay masked).
     try {
-        readiness.built =
+        const auto built =
             messaging::SendRequestBuilder(providers_, tenantProviders_).build(readiness.reply);
+        readiness.request = messaging::ProviderCall(built.request, [&built](std::string text) {
+                                return built.mask(std::move(text));
+                            }).shown();
+        readiness.tenantCredentials = built.tenantProvider != nullptr;
     } catch (const messaging::SendRequestError& e) {
         readiness.notBuiltReason = util::SecretMasker::instance().mask(e.what());
     }

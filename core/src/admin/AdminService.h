@@ -2,6 +2,7 @@
 
 #include "credentials/TenantProviderCache.h"
 #include "domain/ServiceError.h"
+#include "messaging/ProviderCall.h"
 #include "messaging/SendRequestBuilder.h"
 #include "messaging/SendService.h"
 #include "plugin/ProviderSet.h"
@@ -32,8 +33,10 @@ struct ReplyReadiness {
     std::string tenantId;
     std::int64_t inboundMessageId = 0;
     store::Message reply;  ///< as SendService::prepareReply makes it, tenantId set
-    std::optional<messaging::BuiltSendRequest> built;
-    std::string notBuiltReason;
+    /// The request the dispatcher would send, masked; empty when it cannot be built.
+    std::optional<messaging::ShownRequest> request;
+    bool tenantCredentials = false;  ///< built with the tenant's own carrier credentials
+    std::string notBuiltReason;      ///< why there is no request (secrets masked)
 };
 
 /// The operator's troubleshooting views: provider callbacks, dry-run records, a message

@@ -3,6 +3,7 @@
 #include "credentials/SealedCredentials.h"
 #include "store/TenantCredentialRepository.h"
 #include "util/JsonText.h"
+#include "util/SecretMasker.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -13,13 +14,7 @@ TenantProvider::~TenantProvider() {
 }
 
 std::string TenantProvider::mask(std::string text) const {
-    for (const auto& secret : secretValues) {
-        if (secret.empty()) continue;
-        for (std::size_t pos = text.find(secret); pos != std::string::npos;
-             pos = text.find(secret, pos + 4))
-            text.replace(pos, secret.size(), "****");
-    }
-    return text;
+    return util::maskValues(std::move(text), secretValues);
 }
 
 std::string mergeConfig(const std::string& configJson, const Poco::JSON::Object& tenantFields) {

@@ -1,10 +1,8 @@
 #include "http/JsonFields.h"
 #include "http/JsonViews.h"
 #include "http/Routes.h"
-#include "messaging/ProviderRequestCodec.h"
 #include "util/IsoTime.h"
 #include "util/JsonText.h"
-#include "util/SecretMasker.h"
 
 namespace switchboard::http {
 namespace {
@@ -29,20 +27,17 @@ Poco::JSON::Object::Ptr readinessJson(const admin::ReplyReadiness& r) {
               util::parseObject(reply.replyContextJson.empty() ? "{}" : reply.replyContextJson));
     root->set("warning",
               reply.warning.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(reply.warning));
-    if (!r.built) {
+    if (!r.request) {
         root->set("ready", false);
         root->set("reason", r.notBuiltReason);
         return root;
     }
-    const auto& built = *r.built;
-    const auto& outgoing = built.request;
-    const auto& masker = util::SecretMasker::instance();
     Poco::JSON::Object::Ptr shown = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    shown->set("method", outgoing.method);
-    shown->set("url", masker.mask(built.mask(outgoing.url)));
-    shown->set("headers", util::parseObject(built.mask(messaging::maskedHeadersJson(outgoing))));
-    shown->set("body", masker.mask(built.mask(outgoing.body)));
-    root->set("credentials", built.tenantProvider ? "tenant" : "operator");
+    shown->set("method", r.request->method);
+    shown->set("url", r.request->url);
+    shown->set("headers", util::parseObject(r.request->headersJson));
+    shown->set("body", r.request->body);
+    root->set("credentials", r.tenantCredentials ? "tenant" : "operator");
     root->set("ready", reply.warning.empty());
     root->set("request", shown);
     return root;

@@ -1,12 +1,10 @@
 #include "messaging/OutboxDispatcher.h"
 
 #include "messaging/DeliveryReceiptRecorder.h"
-#include "messaging/ProviderRequestCodec.h"
+#include "messaging/ProviderCall.h"
 #include "store/DryRunRepository.h"
 #include "store/FailureEventRepository.h"
 #include "store/MessageRepository.h"
-#include "util/JsonText.h"
-#include "util/SecretMasker.h"
 
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
@@ -146,125 +144,125 @@ void OutboxDispatcher::process(const store::Message& m, std::mt19937_64& rng,
     try {
         built = requests_.build(m);
     } catch (const SendRequestError& e) {
-        // Unusable stored credentials may come back (a master key re-added); the rest is
-        // configuration that no retry can fix.
-        const std::string code = e.code(), what = e.what();
-        if (code == "credentials_unavailable") {
-            keep([this, m, attempts, code, what, &rng] {
-                retryOrFail(m, attempts, code, what, 0, rng);
-            });
-            return;
-        }
-        keep([this, m, attempts, code, what] {
-            fail(m, attempts, code, what);
-            logger().error("dispatch message=%s provider=%s outcome=FAILED reason=%s detail=%s",
-                           std::to_string(m.id), m.providerInstance, code, what);
-        });
+        keep(unbuilt(m, attempts, e, rng));
         return;
     }
-    const plugin::Provider* provider = built.provider;
-    const plugin::ProviderInstance& instance = built.instance();
-    const OutgoingRequest& request = built.request;
-    auto mask = [&built](std::string text) { return built.mask(std::move(text)); };
-    const std::string sender = request.sender;
-
-    if (provider->dryRun()) {
-        store::DryRunRecord record{0,
-                                   m.id,
-                                   m.tenantId.value_or(""),
-                                   m.providerInstance,
-                                   request.method,
-                                   util::SecretMasker::instance().mask(mask(request.url)),
-                                   mask(maskedHeadersJson(request)),
-                                   util::SecretMasker::instance().mask(mask(request.body)),
-                                   clock_.nowMs()};
-        keep([this, m, attempts, record, sender] {
-            db_.write([&](Poco::Data::Session& s) {
-                store::DryRunRepository::insert(s, record);
-                store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id),
-                                                   attempts, record.createdAt, sender);
-            });
-            logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s",
-                                 std::to_string(m.id), m.providerInstance, attempts, record.method,
-                                 record.url);
-        });
+    const ProviderCall call(built.request,
+                            [&built](std::string text) { return built.mask(std::move(text)); });
+    if (built.provider->dryRun()) {
+        keep(dryRun(m, attempts, call));
         return;
     }
-
     // providers[].throughput, across this process's workers. A stop while waiting leaves
     // the message leased and QUEUED: the lease brings it back (here or elsewhere).
-    if (!throughput_.acquire(provider->config.id)) return;
-    ProviderExchange exchange = http_.execute(request);
-    if (!exchange.delivered) {
-        const std::string error = mask(exchange.error);
-        keep([this, m, attempts, error, &rng] {
-            retryOrFail(m, attempts, "provider_unreachable", error, 0, rng);
+    if (!throughput_.acquire(built.provider->config.id)) return;
+    const plugin::ProviderInstance& instance = built.instance();
+    const ProviderAnswer answer =
+        call.send(http_, [&instance](int status, const auto& headers, const std::string& body) {
+            return instance.parseSendResponse(status, headers, body);
         });
-        return;
+    keep(answered(m, attempts, *built.provider, built.request.sender, answer, rng));
+}
+
+std::function<void()> OutboxDispatcher::unbuilt(const store::Message& m, int attempts,
+                                                const SendRequestError& e, std::mt19937_64& rng) {
+    // Unusable stored credentials may come back (a master key re-added); the rest is
+    // configuration that no retry can fix.
+    const std::string code = e.code(), what = e.what();
+    if (code == "credentials_unavailable")
+        return
+            [this, m, attempts, code, what, &rng] { retryOrFail(m, attempts, code, what, 0, rng); };
+    return [this, m, attempts, code, what] {
+        fail(m, attempts, code, what);
+        logger().error("dispatch message=%s provider=%s outcome=FAILED reason=%s detail=%s",
+                       std::to_string(m.id), m.providerInstance, code, what);
+    };
+}
+
+std::function<void()> OutboxDispatcher::dryRun(const store::Message& m, int attempts,
+                                               const ProviderCall& call) {
+    const ShownRequest shown = call.shown();
+    const store::DryRunRecord record{0,
+                                     m.id,
+                                     m.tenantId.value_or(""),
+                                     m.providerInstance,
+                                     shown.method,
+                                     shown.url,
+                                     shown.headersJson,
+                                     shown.body,
+                                     clock_.nowMs()};
+    const std::string sender = call.request().sender;
+    return [this, m, attempts, record, sender] {
+        db_.write([&](Poco::Data::Session& s) {
+            store::DryRunRepository::insert(s, record);
+            store::MessageRepository::markSent(s, m.id, "dry-run-" + std::to_string(m.id), attempts,
+                                               record.createdAt, sender);
+        });
+        logger().information("dispatch message=%s provider=%s attempt=%d outcome=DRY_RUN %s %s",
+                             std::to_string(m.id), m.providerInstance, attempts, record.method,
+                             record.url);
+    };
+}
+
+std::function<void()> OutboxDispatcher::answered(const store::Message& m, int attempts,
+                                                 const plugin::Provider& provider,
+                                                 const std::string& sender, const ProviderAnswer& a,
+                                                 std::mt19937_64& rng) {
+    using Kind = ProviderAnswer::Kind;
+    switch (a.kind) {
+        case Kind::Unreachable:
+            return [this, m, attempts, a, &rng] {
+                retryOrFail(m, attempts, "provider_unreachable", a.detail, 0, rng);
+            };
+        case Kind::Unreadable:
+            // The provider answered but we cannot tell how: retrying could send twice.
+            return [this, m, attempts, a] {
+                fail(m, attempts, "provider_response_unreadable", a.detail);
+                logger().error(
+                    "dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED "
+                    "reason=unreadable_response",
+                    std::to_string(m.id), m.providerInstance, attempts, a.httpStatus);
+            };
+        case Kind::Accepted:
+            return [this, m, attempts, a, sender, &provider] {
+                sent(m, attempts, provider, sender, a);
+            };
+        case Kind::Rejected:
+            return [this, m, attempts, a] {
+                fail(m, attempts, "provider_rejected", a.detail);
+                logger().warning(
+                    "dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED "
+                    "detail=%s",
+                    std::to_string(m.id), m.providerInstance, attempts, a.httpStatus, a.detail);
+            };
+        case Kind::Throttled:
+        case Kind::RetryLater:
+            break;
     }
-    auto classified = instance.parseSendResponse(exchange.status, exchange.headers, exchange.body);
-    std::string outcome, providerRef, errorCode, errorMessage;
-    std::int64_t retryAfterMs = 0;
-    try {
-        if (!classified.ok()) throw std::runtime_error(classified.output);
-        auto o = util::parseObject(classified.output);
-        outcome = o->optValue<std::string>("outcome", "");
-        providerRef = o->optValue<std::string>("provider_ref", "");
-        errorCode = o->optValue<std::string>("error_code", "");
-        errorMessage = o->optValue<std::string>("error_message", "");
-        retryAfterMs = o->optValue<Poco::Int64>("retry_after_s", 0) * 1000;
-    } catch (const std::exception& e) {
-        // The provider answered but we cannot tell how: retrying could send twice, so stop.
-        const std::string why = "HTTP " + std::to_string(exchange.status) + ": " + mask(e.what());
-        const int status = exchange.status;
-        keep([this, m, attempts, why, status] {
-            fail(m, attempts, "provider_response_unreadable", why);
-            logger().error(
-                "dispatch message=%s provider=%s attempt=%d http=%d outcome=FAILED "
-                "reason=unreadable_response",
-                std::to_string(m.id), m.providerInstance, attempts, status);
-        });
-        return;
-    }
-    const std::string detail = mask("HTTP " + std::to_string(exchange.status) +
-                                    (errorCode.empty() ? "" : " " + errorCode) +
-                                    (errorMessage.empty() ? "" : ": " + errorMessage));
-    const int status = exchange.status;
-    const std::int64_t elapsedMs = exchange.elapsedMs;
-    if (outcome == "ACCEPTED") {
-        keep([this, m, attempts, providerRef, sender, status, elapsedMs, provider] {
-            store::MessageRepository(db_).markSent(m.id, providerRef, attempts, clock_.nowMs(),
-                                                   sender);
-            logger().information(
-                "dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s "
-                "elapsed_ms=%s",
-                std::to_string(m.id), m.providerInstance, attempts, status, providerRef,
-                std::to_string(elapsedMs));
-            // A receipt that overtook this answer waits parked for the reference; look once
-            // the reference is committed, so whichever side commits last hands it over.
-            if (providerRef.empty()) return;
-            db_.afterCommit([this, m, provider, providerRef] {
-                try {
-                    DeliveryReceiptRecorder::applyParked(db_, *provider, providerRef);
-                } catch (const std::exception& e) {
-                    logger().error("dispatch message=%s: parked receipts not applied yet (%s)",
-                                   std::to_string(m.id), std::string(e.what()));
-                }
-            });
-        });
-    } else if (outcome == "REJECTED") {
-        keep([this, m, attempts, detail, status] {
-            fail(m, attempts, "provider_rejected", detail);
-            logger().warning(
-                "dispatch message=%s provider=%s attempt=%d http=%d outcome=REJECTED detail=%s",
-                std::to_string(m.id), m.providerInstance, attempts, status, detail);
-        });
-    } else {
-        const char* code = outcome == "THROTTLED" ? "provider_throttled" : "provider_retry";
-        keep([this, m, attempts, code, detail, retryAfterMs, &rng] {
-            retryOrFail(m, attempts, code, detail, retryAfterMs, rng);
-        });
-    }
+    const char* code = a.kind == Kind::Throttled ? "provider_throttled" : "provider_retry";
+    return [this, m, attempts, code, a, &rng] {
+        retryOrFail(m, attempts, code, a.detail, a.retryAfterMs, rng);
+    };
+}
+
+void OutboxDispatcher::sent(const store::Message& m, int attempts, const plugin::Provider& provider,
+                            const std::string& sender, const ProviderAnswer& a) {
+    store::MessageRepository(db_).markSent(m.id, a.providerRef, attempts, clock_.nowMs(), sender);
+    logger().information(
+        "dispatch message=%s provider=%s attempt=%d http=%d outcome=SENT ref=%s elapsed_ms=%s",
+        std::to_string(m.id), m.providerInstance, attempts, a.httpStatus, a.providerRef,
+        std::to_string(a.elapsedMs));
+    // A receipt that overtook this answer waits parked for the reference; look once the
+    // reference is committed, so whichever side commits last hands it over.
+    if (a.providerRef.empty()) return;
+    db_.afterCommit([this, m, &provider, ref = a.providerRef] {
+        try {
+            DeliveryReceiptRecorder::applyParked(db_, provider, ref);
+        } catch (const std::exception& e) {
+            logger().error("dispatch message=%s: parked receipts not applied yet (%s)",
+                           std::to_string(m.id), std::string(e.what()));
+        }
+    });
 }
 
 }  // namespace switchboard::messaging

@@ -2,7 +2,7 @@
 
 #include "config/AppConfig.h"
 #include "credentials/TenantProviderCache.h"
-#include "messaging/ProviderHttpClient.h"
+#include "messaging/ProviderCall.h"
 #include "messaging/RetryPolicy.h"
 #include "messaging/SendRequestBuilder.h"
 #include "messaging/ThroughputLimiter.h"
@@ -64,6 +64,16 @@ class OutboxDispatcher {
     void process(const store::Message& message, std::mt19937_64& rng,
                  std::vector<std::function<void()>>* deferred = nullptr);
     /// FAILED plus a failure event, in one transaction.
+    // What to store for a message whose request could not be built, was only recorded
+    // (dry run), or was answered (or not) by the provider: closures for process()'s `keep`.
+    std::function<void()> unbuilt(const store::Message& m, int attempts,
+                                  const SendRequestError& error, std::mt19937_64& rng);
+    std::function<void()> dryRun(const store::Message& m, int attempts, const ProviderCall& call);
+    std::function<void()> answered(const store::Message& m, int attempts,
+                                   const plugin::Provider& provider, const std::string& sender,
+                                   const ProviderAnswer& answer, std::mt19937_64& rng);
+    void sent(const store::Message& m, int attempts, const plugin::Provider& provider,
+              const std::string& sender, const ProviderAnswer& answer);
     void fail(const store::Message& m, int attempts, const std::string& code,
               const std::string& detail);
     void retryOrFail(const store::Message& m, int attempts, const std::string& code,

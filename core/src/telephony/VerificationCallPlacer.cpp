@@ -1,5 +1,6 @@
 #include "telephony/VerificationCallPlacer.h"
 
+#include "messaging/ProviderCall.h"
 #include "messaging/ProviderRequestCodec.h"
 #include "telephony/TelephonyRepository.h"
 #include "util/JsonText.h"
@@ -13,18 +14,6 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("telephony"); }
 
-// Masks configured secrets, then every form of the code the plugin declared.
-std::string masked(std::string text, const std::vector<std::string>& redact) {
-    text = util::SecretMasker::instance().mask(std::move(text));
-    for (const auto& secret : redact) {
-        if (secret.empty()) continue;
-        for (std::size_t at = text.find(secret); at != std::string::npos;
-             at = text.find(secret, at + 4))
-            text.replace(at, secret.size(), "****");
-    }
-    return text;
-}
-
 // The plugin's {"request": {...}, "redact": [...]} document. Throws on any other shape.
 messaging::OutgoingRequest requestOf(const std::string& json, std::vector<std::string>& redact) {
     auto root = util::parseObject(json);
@@ -37,91 +26,83 @@ messaging::OutgoingRequest requestOf(const std::string& json, std::vector<std::s
     return messaging::parseOutgoingRequest(util::toJson(request));
 }
 
+std::string inputOf(const Verification& v, const std::string& code) {
+    Poco::JSON::Object input;
+    input.set("verification_id", std::to_string(v.id));
+    input.set("phone_number", v.phoneNumber);
+    input.set("friendly_name", v.friendlyName);
+    input.set("code", code);
+    input.set("status_callback_url", Poco::Dynamic::Var());
+    return util::toJson(input);
+}
+
 }  // namespace
 
 CallOutcome VerificationCallPlacer::place(const Verification& v, const std::string& code) const {
     CallOutcome outcome;
     outcome.callStatus = "failed";
-    const std::string id = std::to_string(v.id);
-    Poco::JSON::Object input;
-    input.set("verification_id", id);
-    input.set("phone_number", v.phoneNumber);
-    input.set("friendly_name", v.friendlyName);
-    input.set("code", code);
-    input.set("status_callback_url", Poco::Dynamic::Var());
-    auto built = provider_.instance->buildVerificationCall(util::toJson(input));
-
+    // The code, and every form of it the plugin declares, is a secret of this call.
     std::vector<std::string> redact{code};
+    auto masked = [&redact](std::string text) {
+        return util::maskValues(util::SecretMasker::instance().mask(std::move(text)), redact);
+    };
+    const auto built = provider_.instance->buildVerificationCall(inputOf(v, code));
     messaging::OutgoingRequest request;
-    bool haveRequest = false;
-    if (built.ok()) {
-        try {
-            request = requestOf(built.output, redact);
-            haveRequest = true;
-        } catch (const std::exception& e) {
-            outcome.detail = std::string("unreadable build_verification_call output: ") + e.what();
-        }
-    } else {
-        outcome.detail = "build_verification_call refused: " + masked(built.output, redact);
+    if (!built.ok()) {
+        outcome.detail = "build_verification_call refused: " + masked(built.output);
+        return recorded(v, std::move(outcome));
     }
-
-    if (haveRequest && provider_.dryRun()) {
-        DryRunCall record{v.id,
-                          v.tenantId,
-                          provider_.config.id,
-                          request.method,
-                          masked(request.url, redact),
-                          masked(messaging::maskedHeadersJson(request), redact),
-                          masked(request.body, redact),
-                          clock_.nowMs()};
-        outcome.callStatus = "dry_run";
-        db_.write([&](Poco::Data::Session& s) {
-            TelephonyRepository::recordDryRunCall(s, record);
-            TelephonyRepository::setCallOutcome(s, v.id, outcome.callStatus, std::nullopt,
-                                                record.createdAt);
+    try {
+        request = requestOf(built.output, redact);
+    } catch (const std::exception& e) {
+        outcome.detail =
+            masked(std::string("unreadable build_verification_call output: ") + e.what());
+        return recorded(v, std::move(outcome));
+    }
+    const messaging::ProviderCall call(request, masked);
+    if (provider_.dryRun()) return dryRun(v, call);
+    const auto answer =
+        call.send(http_, [this](int status, const auto& headers, const std::string& body) {
+            return provider_.instance->parseVerificationCallResponse(status, headers, body);
         });
-        logger().information("verification=%s provider=%s outcome=DRY_RUN %s %s", id,
-                             provider_.config.id, request.method, record.url);
-        return outcome;
+    if (answer.kind == messaging::ProviderAnswer::Kind::Accepted) {
+        outcome.callStatus = "placed";
+        outcome.providerRef = answer.providerRef;
+    } else {
+        outcome.detail = std::string(messaging::kindName(answer.kind)) + " " + answer.detail;
     }
+    return recorded(v, std::move(outcome));
+}
 
-    if (haveRequest) {
-        messaging::ProviderExchange exchange = http_.execute(request);
-        if (!exchange.delivered) {
-            outcome.detail = "provider unreachable: " + masked(exchange.error, redact);
-        } else {
-            auto classified = provider_.instance->parseVerificationCallResponse(
-                exchange.status, exchange.headers, exchange.body);
-            try {
-                if (!classified.ok()) throw std::runtime_error(classified.output);
-                auto o = util::parseObject(classified.output);
-                const std::string result = o->optValue<std::string>("outcome", "");
-                if (result == "ACCEPTED") {
-                    outcome.callStatus = "placed";
-                    outcome.providerRef = o->optValue<std::string>("provider_ref", "");
-                } else {
-                    outcome.detail = "HTTP " + std::to_string(exchange.status) + " " + result +
-                                     " " + o->optValue<std::string>("error_code", "") + ": " +
-                                     o->optValue<std::string>("error_message", "");
-                }
-            } catch (const std::exception& e) {
-                outcome.detail =
-                    "HTTP " + std::to_string(exchange.status) + ", unreadable answer: " + e.what();
-            }
-        }
-    }
+CallOutcome VerificationCallPlacer::dryRun(const Verification& v,
+                                           const messaging::ProviderCall& call) const {
+    const auto shown = call.shown();
+    const DryRunCall record{v.id,      v.tenantId,        provider_.config.id, shown.method,
+                            shown.url, shown.headersJson, shown.body,          clock_.nowMs()};
+    CallOutcome outcome;
+    outcome.callStatus = "dry_run";
+    db_.write([&](Poco::Data::Session& s) {
+        TelephonyRepository::recordDryRunCall(s, record);
+        TelephonyRepository::setCallOutcome(s, v.id, outcome.callStatus, std::nullopt,
+                                            record.createdAt);
+    });
+    logger().information("verification=%s provider=%s outcome=DRY_RUN %s %s", std::to_string(v.id),
+                         provider_.config.id, record.method, record.url);
+    return outcome;
+}
+
+CallOutcome VerificationCallPlacer::recorded(const Verification& v, CallOutcome outcome) const {
     const auto at = clock_.nowMs();
     db_.write([&](Poco::Data::Session& s) {
         TelephonyRepository::setCallOutcome(s, v.id, outcome.callStatus, outcome.providerRef, at);
     });
-    if (outcome.callStatus == "placed") {
-        logger().information("verification=%s provider=%s outcome=PLACED ref=%s", id,
-                             provider_.config.id, outcome.providerRef.value_or(""));
-    } else {
-        outcome.detail = masked(outcome.detail, redact);
-        logger().error("verification=%s provider=%s outcome=CALL_FAILED detail=%s", id,
-                       provider_.config.id, outcome.detail);
-    }
+    if (outcome.callStatus == "placed")
+        logger().information("verification=%s provider=%s outcome=PLACED ref=%s",
+                             std::to_string(v.id), provider_.config.id,
+                             outcome.providerRef.value_or(""));
+    else
+        logger().error("verification=%s provider=%s outcome=CALL_FAILED detail=%s",
+                       std::to_string(v.id), provider_.config.id, outcome.detail);
     return outcome;
 }
 

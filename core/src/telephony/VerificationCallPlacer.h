@@ -2,7 +2,7 @@
 // builds. The code is a secret from here on: it is masked in every record and never logged.
 #pragma once
 
-#include "messaging/ProviderHttpClient.h"
+#include "messaging/ProviderCall.h"
 #include "plugin/ProviderSet.h"
 #include "store/Database.h"
 #include "telephony/TelephonyRecords.h"
@@ -40,6 +40,10 @@ class VerificationCallPlacer {
     const std::string& providerId() const { return provider_.config.id; }
 
   private:
+    // Records a dry run's masked request; stores (and logs) a call's final outcome.
+    CallOutcome dryRun(const Verification& verification, const messaging::ProviderCall& call) const;
+    CallOutcome recorded(const Verification& verification, CallOutcome outcome) const;
+
     store::Database& db_;
     const plugin::Provider& provider_;
     const messaging::ProviderHttpClient& http_;

@@ -28,7 +28,12 @@ void SecretMasker::clear() {
 
 std::string SecretMasker::mask(std::string text) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& secret : secrets_) {
+    return maskValues(std::move(text), secrets_);
+}
+
+std::string maskValues(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) {
+        if (secret.empty()) continue;
         for (std::size_t pos = text.find(secret); pos != std::string::npos;
              pos = text.find(secret, pos + 4))
             text.replace(pos, secret.size(), "****");

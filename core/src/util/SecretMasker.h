@@ -25,6 +25,10 @@ class SecretMasker {
     std::vector<std::string> secrets_;
 };
 
+/// `text` with every occurrence of each non-empty value in `secrets` replaced by "****"
+/// (secrets that belong to one request or tenant, not the process-wide list).
+std::string maskValues(std::string text, const std::vector<std::string>& secrets);
+
 /// A Poco channel that masks secrets in every message before passing it on, so no log line
 /// can carry a secret regardless of who logged it (core or plugin).
 class MaskingChannel : public Poco::Channel {
