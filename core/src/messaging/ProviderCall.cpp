@@ -48,8 +48,8 @@ ProviderAnswer ProviderCall::send(const ProviderHttpClient& http, const AnswerPa
         answer.retryAfterMs = o->optValue<Poco::Int64>("retry_after_s", 0) * 1000;
         const auto code = o->optValue<std::string>("error_code", "");
         const auto message = o->optValue<std::string>("error_message", "");
-        answer.detail =
-            mask(status + (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message));
+        answer.detail = mask(status + (code.empty() ? "" : " " + code) +
+                             (message.empty() ? "" : ": " + message));
     } catch (const std::exception& e) {
         answer = ProviderAnswer{
             ProviderAnswer::Kind::Unreadable, exchange.status, exchange.elapsedMs, "", 0,
