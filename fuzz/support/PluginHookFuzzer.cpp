@@ -7,6 +7,7 @@
 #include "plugin/ProviderInstance.h"
 #include "store/Records.h"
 #include "support/Findings.h"
+#include "switchboard/sdk/AbiCodec.h"
 #include "util/E164.h"
 #include "util/JsonText.h"
 
@@ -143,17 +144,22 @@ void checkEvents(const HookResult& result) {
                 requireStringMember(where + ".routing", *routing, "modem", true);
                 requireStringMember(where + ".routing", *routing, "port", true);
             }
-            (void)messaging::InboundEvent::fromJson(event);
         } else if (type == "delivery_receipt") {
             requireStringMember(where, *event, "provider_ref", true);
             requireStringMember(where, *event, "raw_status", true);
             requireStringMember(where, *event, "error_code", false);
             requireStringMember(where, *event, "error_message", false);
             requireStringMember(where, *event, "callback_id", false);
-            (void)messaging::ReceiptEvent::fromJson(event);
         } else {
             finding(where + " has unknown type '" + type + "'");
         }
+    }
+    // What the host makes of the same document (WebhookService's decoder).
+    for (const auto& event : sdk::abi::decodeEvents(result.output)) {
+        if (const auto* in = std::get_if<sdk::InboundMessage>(&event))
+            (void)messaging::InboundEvent::of(*in);
+        else if (const auto* receipt = std::get_if<sdk::DeliveryReceipt>(&event))
+            (void)messaging::ReceiptEvent::of(*receipt);
     }
 }
 

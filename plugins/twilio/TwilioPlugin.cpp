@@ -880,7 +880,7 @@ std::vector<sdk::WebhookEvent> TwilioPlugin::parse(const sdk::HttpRequest& reque
 std::string TwilioPlugin::parseDocument(const sdk::HttpRequest& request) const {
     const Params fields = fieldsOf(request);
     const sdk::WebhookEvent event = eventOf(request, fields);
-    const std::string json = sdk::detail::eventsToJson({event});
+    const std::string json = sdk::abi::encodeEvents({event});
     if (!std::holds_alternative<sdk::InboundMessage>(event)) return json;
     Poco::JSON::Parser parser;
     auto root = parser.parse(json).extract<Object::Ptr>();

@@ -1,19 +1,26 @@
 #include "messaging/ProviderCall.h"
 
 #include "messaging/ProviderRequestCodec.h"
-#include "util/JsonText.h"
 #include "util/SecretMasker.h"
+
+#include "switchboard/sdk/AbiCodec.h"
 
 #include <stdexcept>
 
 namespace switchboard::messaging {
 namespace {
 
-ProviderAnswer::Kind kindOf(const std::string& outcome) {
-    if (outcome == "ACCEPTED") return ProviderAnswer::Kind::Accepted;
-    if (outcome == "REJECTED") return ProviderAnswer::Kind::Rejected;
-    if (outcome == "THROTTLED") return ProviderAnswer::Kind::Throttled;
-    // RETRY, and anything newer than this host: retrying is the safe reading of both.
+ProviderAnswer::Kind kindOf(sdk::SendOutcome outcome) {
+    switch (outcome) {
+        case sdk::SendOutcome::Accepted:
+            return ProviderAnswer::Kind::Accepted;
+        case sdk::SendOutcome::Rejected:
+            return ProviderAnswer::Kind::Rejected;
+        case sdk::SendOutcome::Throttled:
+            return ProviderAnswer::Kind::Throttled;
+        case sdk::SendOutcome::Retry:
+            break;
+    }
     return ProviderAnswer::Kind::RetryLater;
 }
 
@@ -42,12 +49,12 @@ ProviderAnswer ProviderCall::send(const ProviderHttpClient& http, const AnswerPa
     try {
         const auto classified = parse(exchange.status, exchange.headers, exchange.body);
         if (!classified.ok()) throw std::runtime_error(classified.output);
-        const auto o = util::parseObject(classified.output);
-        answer.kind = kindOf(o->optValue<std::string>("outcome", ""));
-        answer.providerRef = o->optValue<std::string>("provider_ref", "");
-        answer.retryAfterMs = o->optValue<Poco::Int64>("retry_after_s", 0) * 1000;
-        const auto code = o->optValue<std::string>("error_code", "");
-        const auto message = o->optValue<std::string>("error_message", "");
+        const sdk::SendResult result = sdk::abi::decodeSendResult(classified.output);
+        answer.kind = kindOf(result.outcome);
+        answer.providerRef = result.providerRef;
+        answer.retryAfterMs = Poco::Int64{result.retryAfterSeconds.value_or(0)} * 1000;
+        const auto& code = result.errorCode;
+        const auto& message = result.errorMessage;
         answer.detail = mask(status + (code.empty() ? "" : " " + code) +
                              (message.empty() ? "" : ": " + message));
     } catch (const std::exception& e) {

@@ -3,39 +3,31 @@
 #include "util/JsonText.h"
 #include "util/SecretMasker.h"
 
+#include "switchboard/sdk/AbiCodec.h"
+
 #include <Poco/String.h>
 
 namespace switchboard::messaging {
 
 std::string outboundMessageJson(const store::Message& m, const std::string& statusCallbackUrl) {
-    Poco::JSON::Object o;
-    o.set("message_id", std::to_string(m.id));
-    o.set("to", m.toNumber);
-    o.set("from", m.fromNumber.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(m.fromNumber));
-    o.set("text", m.body);
-    o.set("kind", m.kind.empty() ? std::string("initial") : m.kind);
-    if (m.kind == "reply" && !m.replyContextJson.empty() && m.replyContextJson != "{}") {
-        o.set("reply_context", util::parseObject(m.replyContextJson));
-    } else {
-        o.set("reply_context", Poco::Dynamic::Var());
-    }
-    o.set("status_callback_url",
-          statusCallbackUrl.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(statusCallbackUrl));
-    return util::toJson(o);
+    sdk::OutboundMessage message;
+    message.messageId = std::to_string(m.id);
+    message.to = m.toNumber;
+    if (!m.fromNumber.empty()) message.from = m.fromNumber;
+    message.text = m.body;
+    message.kind = m.kind;
+    if (m.kind == "reply" && !m.replyContextJson.empty() && m.replyContextJson != "{}")
+        message.replyContext = sdk::abi::stringMapOf(*sdk::abi::objectOf(m.replyContextJson));
+    if (!statusCallbackUrl.empty()) message.statusCallbackUrl = statusCallbackUrl;
+    return sdk::abi::encodeOutbound(message);
+}
+
+OutgoingRequest outgoingRequestOf(const sdk::ProviderRequest& r) {
+    return {r.method, r.url, r.headers, r.body, r.sender.value_or("")};
 }
 
 OutgoingRequest parseOutgoingRequest(const std::string& json) {
-    auto o = util::parseObject(json);
-    OutgoingRequest r;
-    r.method = o->optValue<std::string>("method", "POST");
-    r.url = o->getValue<std::string>("url");
-    r.body = o->optValue<std::string>("body", "");
-    r.sender = o->optValue<std::string>("sender", "");
-    if (auto headers = o->getObject("headers")) {
-        for (const auto& [name, value] : *headers)
-            r.headers.emplace_back(name, value.convert<std::string>());
-    }
-    return r;
+    return outgoingRequestOf(sdk::abi::decodeRequest(json));
 }
 
 namespace {

@@ -3,6 +3,8 @@
 #include "messaging/ProviderHttpClient.h"
 #include "store/Records.h"
 
+#include "switchboard/sdk/Types.h"
+
 #include <string>
 
 namespace switchboard::messaging {
@@ -13,8 +15,12 @@ namespace switchboard::messaging {
 std::string outboundMessageJson(const store::Message& message,
                                 const std::string& statusCallbackUrl);
 
-/// The plugin's build_send output as a request. Throws Poco::Exception / std::exception when
-/// it is not the documented {"method","url","headers","body"[,"sender"]} object.
+/// A plugin's request (decoded by sdk::abi) as the host sends it; no sender → "".
+OutgoingRequest outgoingRequestOf(const sdk::ProviderRequest& request);
+
+/// The plugin's build_send output as a request (sdk::abi::decodeRequest). Throws
+/// Poco::Exception / std::exception when it is not the documented
+/// {"method","url","headers","body"[,"sender"]} object.
 OutgoingRequest parseOutgoingRequest(const std::string& json);
 
 /// The request's headers as a JSON object with credentials masked: authorization-like

@@ -2,29 +2,29 @@
 
 #include "util/JsonText.h"
 
+#include "switchboard/sdk/AbiCodec.h"
+
 namespace switchboard::messaging {
 
-InboundEvent InboundEvent::fromJson(const Poco::JSON::Object::Ptr& e) {
+InboundEvent InboundEvent::of(const sdk::InboundMessage& e) {
     InboundEvent in;
-    in.from = e->optValue<std::string>("from", "");
-    in.to = e->optValue<std::string>("to", "");
-    in.text = e->optValue<std::string>("text", "");
-    in.providerMessageId = e->optValue<std::string>("provider_message_id", "");
-    if (auto context = e->getObject("reply_context")) in.replyContextJson = util::toJson(context);
-    if (auto routing = e->getObject("routing")) {
-        in.modem = routing->optValue<std::string>("modem", "");
-        in.port = routing->optValue<std::string>("port", "");
-    }
+    in.from = e.from;
+    in.to = e.to;
+    in.text = e.text;
+    in.providerMessageId = e.providerMessageId;
+    in.replyContextJson = util::toJson(*sdk::abi::stringMapJson(e.replyContext));
+    in.modem = e.routingModem.value_or("");
+    in.port = e.routingPort.value_or("");
     return in;
 }
 
-ReceiptEvent ReceiptEvent::fromJson(const Poco::JSON::Object::Ptr& e) {
+ReceiptEvent ReceiptEvent::of(const sdk::DeliveryReceipt& e) {
     ReceiptEvent r;
-    r.providerRef = e->optValue<std::string>("provider_ref", "");
-    r.rawStatus = e->optValue<std::string>("raw_status", "");
-    r.errorCode = e->optValue<std::string>("error_code", "");
-    r.errorMessage = e->optValue<std::string>("error_message", "");
-    r.callbackId = e->optValue<std::string>("callback_id", "");
+    r.providerRef = e.providerRef;
+    r.rawStatus = e.rawStatus;
+    r.errorCode = e.errorCode;
+    r.errorMessage = e.errorMessage;
+    r.callbackId = e.callbackId;
     return r;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
+#include "switchboard/sdk/Types.h"
 
 #include <optional>
 #include <string>
@@ -13,7 +13,9 @@ struct InboundEvent {
     std::string replyContextJson = "{}";
     std::string modem, port;
 
-    static InboundEvent fromJson(const Poco::JSON::Object::Ptr& event);
+    /// The host's copy of a decoded event (sdk::abi::decodeEvents): reply context as JSON
+    /// text, routing keys "" when the plugin gave none.
+    static InboundEvent of(const sdk::InboundMessage& event);
 };
 
 /// A delivery receipt (DLR) as a plugin's parse hook reports it (schema version 1).
@@ -27,7 +29,8 @@ struct ReceiptEvent {
     /// unique on (migration 009).
     std::string callbackKey;
 
-    static ReceiptEvent fromJson(const Poco::JSON::Object::Ptr& event);
+    /// The host's copy of a decoded receipt; callbackKey is left for the host to set.
+    static ReceiptEvent of(const sdk::DeliveryReceipt& event);
 };
 
 }  // namespace switchboard::messaging

@@ -12,6 +12,8 @@
 #include "util/JsonText.h"
 #include "util/RandomToken.h"
 
+#include "switchboard/sdk/AbiCodec.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
 #include <Poco/URI.h>
@@ -42,17 +44,24 @@ WebhookReply refusalReply(int status, const std::string& code, const std::string
     return {status, "application/json", util::toJson(root)};
 }
 
+sdk::WebhookResult resultNamed(const std::string& result) {
+    if (result == "rejected") return sdk::WebhookResult::Rejected;
+    if (result == "ignored") return sdk::WebhookResult::Ignored;
+    if (result == "error") return sdk::WebhookResult::Error;
+    return sdk::WebhookResult::Accepted;
+}
+
 WebhookReply replyFor(const plugin::Provider* provider, const char* result) {
     WebhookReply reply;
     if (provider == nullptr) return reply;
-    auto r = provider->instance->webhookResponse(std::string(R"({"result":")") + result + "\"}");
+    auto r =
+        provider->instance->webhookResponse(sdk::abi::encodeWebhookResult(resultNamed(result)));
     if (!r.ok()) return reply;
     try {
-        auto o = util::parseObject(r.output);
-        reply.status = o->optValue<int>("status", 200);
-        reply.contentType = o->optValue<std::string>("content_type", reply.contentType);
-        reply.body = o->optValue<std::string>("body", reply.body);
-    } catch (const Poco::Exception&) {
+        const auto decoded =
+            sdk::abi::decodeWebhookReply(r.output, {reply.status, reply.contentType, reply.body});
+        reply = {decoded.status, decoded.contentType, decoded.body};
+    } catch (const std::exception&) {
         // A plugin answering nonsense still gets the provider a plain 200.
     }
     return reply;
@@ -180,14 +189,17 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
     if (!parsed.ok())
         return finish(provider, "error", reason::kPluginError, "parse failed: " + parsed.output,
                       "error");
-    Poco::JSON::Array::Ptr events;
+    std::vector<sdk::abi::DecodedEvent> events;
     try {
-        events = util::parseObject(parsed.output)->getArray("events");
+        events = sdk::abi::decodeEvents(parsed.output);
     } catch (const Poco::Exception& e) {
         return finish(provider, "error", reason::kPluginError,
                       "plugin returned unreadable events: " + e.displayText(), "error");
+    } catch (const std::exception& e) {
+        return finish(provider, "error", reason::kPluginError,
+                      std::string("plugin returned unreadable events: ") + e.what(), "error");
     }
-    if (!events || events->size() == 0)
+    if (events.empty())
         return finish(provider, "ignored", reason::kNoEvents, "no events in payload", "ignored");
 
     // 4. Keep what can be stored; say why anything else is not. A receipt the provider does
@@ -204,18 +216,16 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
         droppedCode = code;
         droppedReason = std::move(why);
     };
-    for (std::size_t i = 0; i < events->size(); ++i) {
-        auto e = events->getObject(static_cast<unsigned>(i));
-        std::string type = e ? e->optValue<std::string>("type", "") : "";
-        if (type == "inbound") {
-            InboundEvent in = InboundEvent::fromJson(e);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        if (const auto* message = std::get_if<sdk::InboundMessage>(&events[i])) {
+            InboundEvent in = InboundEvent::of(*message);
             if (util::isE164(in.from)) {
                 inbound.push_back(std::move(in));
             } else {
                 drop("ignored", reason::kNoEvents, "inbound event without a valid E.164 sender");
             }
-        } else if (type == "delivery_receipt") {
-            ReceiptEvent r = ReceiptEvent::fromJson(e);
+        } else if (const auto* receipt = std::get_if<sdk::DeliveryReceipt>(&events[i])) {
+            ReceiptEvent r = ReceiptEvent::of(*receipt);
             if (!r.providerRef.empty() && !r.rawStatus.empty()) {
                 // Hashed: a provider's id of any length fits the unique index.
                 r.callbackKey = r.callbackId.empty()
@@ -227,7 +237,9 @@ WebhookReply WebhookService::handle(const config::RouteConfig& route,
                      "delivery receipt without provider reference or status");
             }
         } else {
-            drop("ignored", reason::kNoEvents, "event type '" + type + "' is not processed");
+            drop("ignored", reason::kNoEvents,
+                 "event type '" + std::get<sdk::abi::UnknownEvent>(events[i]).type +
+                     "' is not processed");
         }
     }
     // A status callback whose status field is missing, read as an MO, is an empty inbound

@@ -6,6 +6,8 @@
 #include "util/E164.h"
 #include "util/JsonText.h"
 
+#include "switchboard/sdk/AbiCodec.h"
+
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
@@ -31,10 +33,10 @@ std::string auditDetail(const ForwardingConfig& c) {
 }
 
 // The plugin's instructions, kept as {"activation": [...], "deactivation": [...]}.
-std::string instructionsOf(const Poco::JSON::Object& codes) {
+std::string instructionsOf(const sdk::ForwardingCodes& codes) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("activation", codes.getArray("activation_instructions"));
-    o.set("deactivation", codes.getArray("deactivation_instructions"));
+    o.set("activation", sdk::abi::detail::stringArray(codes.activationInstructions));
+    o.set("deactivation", sdk::abi::detail::stringArray(codes.deactivationInstructions));
     return util::toJson(o);
 }
 
@@ -66,15 +68,14 @@ std::string destinationOf(const std::vector<std::string>& numbers,
 }
 
 /// A pending-setup configuration from the plugin's forwarding_codes answer (plugin_abi.h).
-ForwardingConfig pendingConfigOf(const Poco::JSON::Object& codes) {
+ForwardingConfig pendingConfigOf(const sdk::ForwardingCodes& codes) {
     ForwardingConfig c;
-    c.carrier = codes.getValue<std::string>("carrier");
-    c.mode = codes.getValue<std::string>("mode");
-    if (!codes.isNull("ring_time_s")) c.ringTimeSeconds = codes.getValue<int>("ring_time_s");
-    c.activationCode = codes.getValue<std::string>("activation_code");
-    c.deactivationCode = codes.getValue<std::string>("deactivation_code");
-    if (codes.has("cancel_all_code") && !codes.isNull("cancel_all_code"))
-        c.cancelAllCode = codes.getValue<std::string>("cancel_all_code");
+    c.carrier = codes.carrier;
+    c.mode = codes.mode;
+    c.ringTimeSeconds = codes.ringTimeSeconds;
+    c.activationCode = codes.activationCode;
+    c.deactivationCode = codes.deactivationCode;
+    c.cancelAllCode = codes.cancelAllCode;
     c.instructionsJson = instructionsOf(codes);
     c.status = fs::kPendingSetup;
     return c;
@@ -109,19 +110,16 @@ ForwardingConfig ForwardingService::create(const store::Tenant& tenant,
     const std::string destination =
         destinationOf(store::TenantRepository(db_).numbersOf(tenant.id), input.destination);
 
-    Poco::JSON::Object request;
-    request.set("carrier", input.carrier);
-    request.set("mode", input.mode);
-    request.set("destination", destination);
-    request.set("ring_time_s", input.ringTimeSeconds ? Poco::Dynamic::Var(*input.ringTimeSeconds)
-                                                     : Poco::Dynamic::Var());
-    auto generated = provider_.instance->forwardingCodes(util::toJson(request));
+    const sdk::ForwardingRequest request{input.carrier, input.mode, destination,
+                                         input.ringTimeSeconds};
+    auto generated =
+        provider_.instance->forwardingCodes(sdk::abi::encodeForwardingRequest(request));
     if (generated.status == SB_BAD_INPUT)
         throw ServiceError(ErrorKind::InvalidInput, "invalid_forwarding_request", generated.output);
     if (!generated.ok())
         throw std::runtime_error("forwarding_codes of " + provider_.config.id +
                                  " failed: " + generated.output);
-    ForwardingConfig c = pendingConfigOf(*util::parseObject(generated.output));
+    ForwardingConfig c = pendingConfigOf(sdk::abi::decodeForwardingCodes(generated.output));
     c.tenantId = tenant.id;
     c.verificationId = verification->id;
     c.simPhoneNumber = verification->phoneNumber;

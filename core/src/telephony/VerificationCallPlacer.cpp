@@ -3,10 +3,10 @@
 #include "messaging/ProviderCall.h"
 #include "messaging/ProviderRequestCodec.h"
 #include "telephony/TelephonyRepository.h"
-#include "util/JsonText.h"
 #include "util/SecretMasker.h"
 
-#include <Poco/JSON/Array.h>
+#include "switchboard/sdk/AbiCodec.h"
+
 #include <Poco/Logger.h>
 
 namespace switchboard::telephony {
@@ -14,26 +14,13 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("telephony"); }
 
-// The plugin's {"request": {...}, "redact": [...]} document. Throws on any other shape.
-messaging::OutgoingRequest requestOf(const std::string& json, std::vector<std::string>& redact) {
-    auto root = util::parseObject(json);
-    auto request = root->getObject("request");
-    if (!request) throw std::runtime_error("build_verification_call returned no 'request'");
-    if (auto list = root->getArray("redact")) {
-        for (std::size_t i = 0; i < list->size(); ++i)
-            redact.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
-    }
-    return messaging::parseOutgoingRequest(util::toJson(request));
-}
-
 std::string inputOf(const Verification& v, const std::string& code) {
-    Poco::JSON::Object input;
-    input.set("verification_id", std::to_string(v.id));
-    input.set("phone_number", v.phoneNumber);
-    input.set("friendly_name", v.friendlyName);
-    input.set("code", code);
-    input.set("status_callback_url", Poco::Dynamic::Var());
-    return util::toJson(input);
+    sdk::VerificationCall call;
+    call.verificationId = std::to_string(v.id);
+    call.phoneNumber = v.phoneNumber;
+    call.friendlyName = v.friendlyName;
+    call.code = code;
+    return sdk::abi::encodeVerificationCall(call);
 }
 
 }  // namespace
@@ -53,7 +40,9 @@ CallOutcome VerificationCallPlacer::place(const Verification& v, const std::stri
         return recorded(v, std::move(outcome));
     }
     try {
-        request = requestOf(built.output, redact);
+        auto decoded = sdk::abi::decodeVerificationCallRequest(built.output);
+        redact.insert(redact.end(), decoded.redact.begin(), decoded.redact.end());
+        request = messaging::outgoingRequestOf(decoded.request);
     } catch (const std::exception& e) {
         outcome.detail =
             masked(std::string("unreadable build_verification_call output: ") + e.what());

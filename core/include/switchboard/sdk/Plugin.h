@@ -9,14 +9,12 @@
 #pragma once
 
 #include "switchboard/plugin_abi.h"
+#include "switchboard/sdk/AbiCodec.h"
 #include "switchboard/sdk/Crypto.h"
 #include "switchboard/sdk/ProviderPlugin.h"
-#include "switchboard/sdk/TelephonyJson.h"
 #include "switchboard/sdk/TelephonyPlugin.h"
 
 #include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <cstddef>
 #include <memory>
@@ -30,11 +28,7 @@ namespace switchboard::sdk {
 void log(sb_log_level level, std::string_view message);
 
 /// Compact JSON text of an object (no whitespace).
-inline std::string toJson(const Poco::JSON::Object& object) {
-    std::ostringstream out;
-    object.stringify(out);
-    return out.str();
-}
+inline std::string toJson(const Poco::JSON::Object& object) { return abi::compact(object); }
 
 namespace detail {
 
@@ -92,105 +86,6 @@ inline HttpRequest requestOf(const sb_http_request* r) {
     return request;
 }
 
-inline Poco::JSON::Object::Ptr parseObject(const std::string& text) {
-    Poco::JSON::Parser parser;
-    Poco::Dynamic::Var root = parser.parse(text);
-    // extract<>() of an array or scalar would throw a BadCastException with mangled type
-    // names; say what was wrong instead.
-    if (root.type() != typeid(Poco::JSON::Object::Ptr)) throw BadInput("expected a JSON object");
-    auto object = root.extract<Poco::JSON::Object::Ptr>();
-    if (!object) throw BadInput("expected a JSON object");
-    return object;
-}
-
-inline Poco::JSON::Object::Ptr mapToJson(const StringMap& map) {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
-    for (const auto& [k, v] : map) object->set(k, v);
-    return object;
-}
-
-inline std::string eventsToJson(const std::vector<WebhookEvent>& events) {
-    Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
-    for (const auto& event : events) {
-        Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
-        if (const auto* in = std::get_if<InboundMessage>(&event)) {
-            e->set("type", "inbound");
-            e->set("from", in->from);
-            e->set("to", in->to);
-            e->set("text", in->text);
-            e->set("provider_message_id", in->providerMessageId);
-            e->set("reply_context", mapToJson(in->replyContext));
-            if (in->routingModem || in->routingPort) {
-                Poco::JSON::Object::Ptr routing = new Poco::JSON::Object;
-                routing->set("modem", in->routingModem.value_or(""));
-                routing->set("port", in->routingPort.value_or(""));
-                e->set("routing", routing);
-            }
-        } else {
-            const auto& dlr = std::get<DeliveryReceipt>(event);
-            e->set("type", "delivery_receipt");
-            e->set("provider_ref", dlr.providerRef);
-            e->set("raw_status", dlr.rawStatus);
-            if (!dlr.errorCode.empty()) e->set("error_code", dlr.errorCode);
-            if (!dlr.errorMessage.empty()) e->set("error_message", dlr.errorMessage);
-            if (!dlr.callbackId.empty()) e->set("callback_id", dlr.callbackId);
-        }
-        array->add(e);
-    }
-    Poco::JSON::Object root;
-    root.set("events", array);
-    return toJson(root);
-}
-
-inline OutboundMessage outboundOf(const std::string& json) {
-    auto o = parseObject(json);
-    OutboundMessage m;
-    m.messageId = o->optValue<std::string>("message_id", "");
-    m.to = o->optValue<std::string>("to", "");
-    if (o->has("from") && !o->isNull("from")) m.from = o->getValue<std::string>("from");
-    m.text = o->optValue<std::string>("text", "");
-    m.kind = o->optValue<std::string>("kind", "initial");
-    if (o->has("reply_context") && !o->isNull("reply_context")) {
-        StringMap context;
-        for (const auto& [k, v] : *o->getObject("reply_context"))
-            context[k] = v.convert<std::string>();
-        m.replyContext = std::move(context);
-    }
-    if (o->has("status_callback_url") && !o->isNull("status_callback_url"))
-        m.statusCallbackUrl = o->getValue<std::string>("status_callback_url");
-    return m;
-}
-
-inline std::string providerRequestToJson(const ProviderRequest& r) {
-    Poco::JSON::Object root;
-    root.set("method", r.method);
-    root.set("url", r.url);
-    Poco::JSON::Object::Ptr headers = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [k, v] : r.headers) headers->set(k, v);
-    root.set("headers", headers);
-    root.set("body", r.body);
-    if (r.sender) root.set("sender", *r.sender);
-    return toJson(root);
-}
-
-inline std::string sendResultToJson(const SendResult& r) {
-    Poco::JSON::Object root;
-    root.set("outcome", toString(r.outcome));
-    if (!r.providerRef.empty()) root.set("provider_ref", r.providerRef);
-    if (!r.errorCode.empty()) root.set("error_code", r.errorCode);
-    if (!r.errorMessage.empty()) root.set("error_message", r.errorMessage);
-    if (r.retryAfterSeconds) root.set("retry_after_s", *r.retryAfterSeconds);
-    return toJson(root);
-}
-
-inline WebhookResult webhookResultOf(const std::string& json) {
-    auto result = parseObject(json)->optValue<std::string>("result", "accepted");
-    if (result == "rejected") return WebhookResult::Rejected;
-    if (result == "ignored") return WebhookResult::Ignored;
-    if (result == "error") return WebhookResult::Error;
-    return WebhookResult::Accepted;
-}
-
 // The instance handle is the P* that create made, so it converts back to P exactly,
 // whichever bases P has.
 template <class P>
@@ -207,7 +102,7 @@ template <class P>
 struct Hooks {
     static sb_status create(sb_str config, sb_instance** instance, sb_output* out) {
         return guarded(out, [&] {
-            InstanceConfig cfg(parseObject(view(config)));
+            InstanceConfig cfg(abi::objectOf(view(config)));
             auto plugin = std::make_unique<P>(cfg);
             *instance = reinterpret_cast<sb_instance*>(plugin.release());
             return SB_OK;
@@ -233,57 +128,49 @@ struct Hooks {
     }
     static sb_status parse(sb_instance* i, const sb_http_request* r, sb_output* out) {
         return guarded(out, [&] {
-            std::string json = eventsToJson(self<P>(i).parse(requestOf(r)));
-            write(out, json);
+            write(out, abi::encodeEvents(self<P>(i).parse(requestOf(r))));
             return SB_OK;
         });
     }
     static sb_status buildSend(sb_instance* i, sb_str message, sb_output* out) {
         return guarded(out, [&] {
-            std::string json =
-                providerRequestToJson(self<P>(i).buildSend(outboundOf(view(message))));
-            write(out, json);
+            auto request = self<P>(i).buildSend(abi::decodeOutbound(view(message)));
+            write(out, abi::encodeRequest(request));
             return SB_OK;
         });
     }
     static sb_status parseSendResponse(sb_instance* i, const sb_http_response* r, sb_output* out) {
         return guarded(out, [&] {
             HttpResponse response{r->status, headersOf(r->headers, r->header_count), view(r->body)};
-            std::string json = sendResultToJson(self<P>(i).parseSendResponse(response));
-            write(out, json);
+            write(out, abi::encodeSendResult(self<P>(i).parseSendResponse(response)));
             return SB_OK;
         });
     }
     static sb_status webhookResponse(sb_instance* i, sb_str outcome, sb_output* out) {
         return guarded(out, [&] {
-            WebhookReply reply = self<P>(i).webhookResponse(webhookResultOf(view(outcome)));
-            Poco::JSON::Object root;
-            root.set("status", reply.status);
-            root.set("content_type", reply.contentType);
-            root.set("body", reply.body);
-            write(out, toJson(root));
+            auto reply = self<P>(i).webhookResponse(abi::decodeWebhookResult(view(outcome)));
+            write(out, abi::encodeWebhookReply(reply));
             return SB_OK;
         });
     }
     static sb_status telephonyCarriers(sb_instance* i, sb_output* out) {
         return guarded(out, [&] {
-            write(out, telephony_json::carriersToJson(self<P>(i).carriers()));
+            write(out, abi::encodeCarriers(self<P>(i).carriers()));
             return SB_OK;
         });
     }
     static sb_status forwardingCodes(sb_instance* i, sb_str request, sb_output* out) {
         return guarded(out, [&] {
-            auto codes =
-                self<P>(i).forwardingCodes(telephony_json::forwardingRequestOf(view(request)));
-            write(out, telephony_json::forwardingCodesToJson(codes));
+            auto codes = self<P>(i).forwardingCodes(abi::decodeForwardingRequest(view(request)));
+            write(out, abi::encodeForwardingCodes(codes));
             return SB_OK;
         });
     }
     static sb_status buildVerificationCall(sb_instance* i, sb_str request, sb_output* out) {
         return guarded(out, [&] {
             auto built =
-                self<P>(i).buildVerificationCall(telephony_json::verificationCallOf(view(request)));
-            write(out, telephony_json::verificationCallRequestToJson(built));
+                self<P>(i).buildVerificationCall(abi::decodeVerificationCall(view(request)));
+            write(out, abi::encodeVerificationCallRequest(built));
             return SB_OK;
         });
     }
@@ -291,7 +178,7 @@ struct Hooks {
                                                    sb_output* out) {
         return guarded(out, [&] {
             HttpResponse response{r->status, headersOf(r->headers, r->header_count), view(r->body)};
-            write(out, sendResultToJson(self<P>(i).parseVerificationCallResponse(response)));
+            write(out, abi::encodeSendResult(self<P>(i).parseVerificationCallResponse(response)));
             return SB_OK;
         });
     }
